@@ -1,0 +1,227 @@
+// Turns zod issues into positioned diagnostics: the offending key or value in
+// the original file, a missing key at its parent, "did you mean" for typos.
+import type { z } from 'zod';
+import { didYouMean, quote, type DiagnosticSink, type RuleMeta } from './diagnostics.ts';
+import { locate, type ParsedFile, type PathSegment } from './parse.ts';
+
+export const SCHEMA_RULES: RuleMeta[] = [
+  {
+    id: 'missing-key',
+    severity: 'error',
+    title: 'A required key is missing',
+    description: 'Format v1 requires this key; without it the entry cannot be checked or published.',
+    help: 'Add the key named in the message to the mapping the diagnostic points at.',
+  },
+  {
+    id: 'unknown-key',
+    severity: 'error',
+    title: 'A key is not part of format v1',
+    description: 'Unknown keys are usually typos; a silently ignored key would lose what the author meant.',
+    help: 'Fix the spelling (the message suggests the closest known key) or remove the key.',
+  },
+  {
+    id: 'invalid-value',
+    severity: 'error',
+    title: 'A value has the wrong type or is not one of the allowed values',
+    description: 'Each key of format v1 has a type (string, boolean, list, date, one of a set of values).',
+    help: 'Use a value of the type the message names; for a set of values, pick one of those listed.',
+  },
+  {
+    id: 'invalid-id',
+    severity: 'error',
+    title: 'An id does not match the id pattern',
+    description: 'Ids are used in anchors, references and finding ids, so they are restricted to ^[A-Za-z0-9][A-Za-z0-9._-]*$ (model ids: lower-case slugs).',
+    help: 'Rename the entry using letters, digits, ".", "_" and "-", starting with a letter or digit.',
+  },
+];
+
+type ZodIssue = z.core.$ZodIssue;
+type AnySchema = z.core.$ZodType;
+
+export function formatPath(path: readonly PathSegment[]): string {
+  let out = '';
+  for (const segment of path) {
+    if (typeof segment === 'number') out += `[${segment}]`;
+    else if (/^[A-Za-z0-9_-]+$/.test(segment)) out += out ? `.${segment}` : segment;
+    else out += `[${JSON.stringify(segment)}]`;
+  }
+  return out || '(frontmatter)';
+}
+
+/** Validates `data` against `schema` and reports every issue at its place in `file`. */
+export function validateAgainst(schema: AnySchema, data: unknown, file: ParsedFile, sink: DiagnosticSink): number {
+  const result = (schema as z.ZodType).safeParse(data, { reportInput: true });
+  if (result.success) return 0;
+  let count = 0;
+  for (const issue of result.error.issues) count += reportIssue(issue, [], schema, data, file, sink);
+  return count;
+}
+
+function reportIssue(issue: ZodIssue, prefix: PathSegment[], root: AnySchema, data: unknown, file: ParsedFile, sink: DiagnosticSink): number {
+  const path = [...prefix, ...(issue.path as PathSegment[])];
+  const where = formatPath(path);
+  switch (issue.code) {
+    case 'unrecognized_keys': {
+      const allowed = keysAt(root, path);
+      for (const key of issue.keys) {
+        const at = locate(file, [...path, key], 'key').range;
+        const parent = path.length ? ` in \`${where}\`` : '';
+        sink.report('unknown-key', 'error', `unknown key \`${key}\`${parent}${didYouMean(key, allowed)}`, at);
+      }
+      return issue.keys.length;
+    }
+    case 'invalid_union': {
+      const branch = pickBranch(issue.errors as ZodIssue[][], valueAt(data, path));
+      if (branch) {
+        let n = 0;
+        for (const inner of branch) n += reportIssue(inner, path, root, data, file, sink);
+        return n;
+      }
+      const expected = (issue.errors as ZodIssue[][])
+        .map((errors) => errors.find((e) => e.code === 'invalid_type')?.expected)
+        .filter(Boolean)
+        .map((e) => typeName(String(e)));
+      const found = describe(valueAt(data, path));
+      sink.report('invalid-value', 'error', `\`${where}\` must be ${expected.join(' or ') || 'a different value'}, found ${found}`, locate(file, path).range);
+      return 1;
+    }
+    case 'invalid_key': {
+      const key = path[path.length - 1];
+      const inner = (issue.issues as ZodIssue[])[0];
+      const reason = inner?.message ?? 'invalid id';
+      sink.report('invalid-id', 'error', `invalid id ${quote(String(key))} in \`${formatPath(path.slice(0, -1))}\`: ${reason}`, locate(file, path, 'key').range);
+      return 1;
+    }
+    case 'invalid_type': {
+      const value = valueAt(data, path);
+      const present = hasPath(data, path);
+      if (!present || value === undefined) {
+        const key = path[path.length - 1];
+        const parentPath = path.slice(0, -1);
+        const parent = parentPath.length ? ` in \`${formatPath(parentPath)}\`` : '';
+        const at = locate(file, parentPath, 'key');
+        sink.report('missing-key', 'error', `missing required key \`${String(key)}\`${parent}`, at.range);
+        return 1;
+      }
+      if (value === null) {
+        sink.report('missing-key', 'error', `\`${where}\` has no value; expected ${typeName(String(issue.expected))}`, locate(file, path).range);
+        return 1;
+      }
+      sink.report('invalid-value', 'error', `\`${where}\` must be ${typeName(String(issue.expected))}, found ${describe(value)}`, locate(file, path).range);
+      return 1;
+    }
+    case 'invalid_value': {
+      const value = valueAt(data, path);
+      const values = issue.values.map(String);
+      if (typeof value === 'string') {
+        sink.report(
+          'invalid-value',
+          'error',
+          `\`${where}\` must be one of ${values.join(', ')}; found ${quote(value)}${didYouMean(value, values)}`,
+          locate(file, path).range,
+        );
+      } else {
+        sink.report('invalid-value', 'error', `\`${where}\` must be one of ${values.join(', ')}; found ${describe(value)}`, locate(file, path).range);
+      }
+      return 1;
+    }
+    case 'invalid_format': {
+      const isId = issue.format === 'regex' && /ids? /.test(issue.message);
+      sink.report(isId ? 'invalid-id' : 'invalid-value', 'error', `\`${where}\`: ${issue.message} (found ${describe(valueAt(data, path))})`, locate(file, path).range);
+      return 1;
+    }
+    case 'too_small':
+    case 'too_big':
+    case 'custom':
+    default: {
+      const message = issue.message.startsWith('Invalid') ? `\`${where}\` is invalid: ${issue.message}` : `\`${where}\`: ${issue.message}`;
+      sink.report('invalid-value', 'error', message, locate(file, path).range);
+      return 1;
+    }
+  }
+}
+
+function pickBranch(branches: ZodIssue[][], value: unknown): ZodIssue[] | undefined {
+  // A branch whose issues are all deeper than the union matched the value's shape.
+  const deep = branches.filter((issues) => issues.every((i) => i.path.length > 0));
+  if (deep.length > 0) return deep.sort((a, b) => a.length - b.length)[0];
+  // Otherwise prefer an enum complaint about a string over "expected array".
+  if (typeof value === 'string') return branches.find((issues) => issues.every((i) => i.code === 'invalid_value' || i.code === 'too_small' || i.code === 'invalid_format'));
+  return undefined;
+}
+
+function typeName(expected: string): string {
+  switch (expected) {
+    case 'boolean':
+      return 'true or false';
+    case 'array':
+      return 'a list';
+    case 'object':
+      return 'a mapping (key: value)';
+    case 'string':
+      return 'text';
+    case 'number':
+      return 'a number';
+    case 'record':
+      return 'a mapping (id: entry)';
+    default:
+      return expected;
+  }
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'nothing';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  if (typeof value === 'string') return `text ${quote(value)}`;
+  return `${typeof value} ${quote(value)}`;
+}
+
+function valueAt(data: unknown, path: readonly PathSegment[]): unknown {
+  let current = data;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    if (!Object.hasOwn(current, segment)) return undefined;
+    current = (current as Record<PathSegment, unknown>)[segment];
+  }
+  return current;
+}
+
+function hasPath(data: unknown, path: readonly PathSegment[]): boolean {
+  let current = data;
+  for (const segment of path) {
+    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, segment)) return false;
+    current = (current as Record<PathSegment, unknown>)[segment];
+  }
+  return true;
+}
+
+/** The keys an object schema at `path` accepts, for "did you mean". */
+export function keysAt(schema: AnySchema, path: readonly PathSegment[]): string[] {
+  let candidates: AnySchema[] = [schema];
+  for (const segment of path) {
+    const next: AnySchema[] = [];
+    for (const candidate of candidates.flatMap(unwrap)) {
+      const def = candidate._zod.def as unknown as Record<string, unknown> & { type: string };
+      if (def.type === 'object' && typeof segment === 'string') {
+        const shape = def.shape as Record<string, AnySchema>;
+        if (Object.hasOwn(shape, segment)) next.push(shape[segment]!);
+      } else if (def.type === 'record') next.push(def.valueType as AnySchema);
+      else if (def.type === 'array' && typeof segment === 'number') next.push(def.element as AnySchema);
+    }
+    candidates = next;
+  }
+  const keys = new Set<string>();
+  for (const candidate of candidates.flatMap(unwrap)) {
+    const def = candidate._zod.def as unknown as Record<string, unknown> & { type: string };
+    if (def.type === 'object') for (const key of Object.keys(def.shape as object)) keys.add(key);
+  }
+  return [...keys];
+}
+
+function unwrap(schema: AnySchema): AnySchema[] {
+  const def = schema._zod.def as unknown as Record<string, unknown> & { type: string };
+  if (def.type === 'optional' || def.type === 'nullable' || def.type === 'default') return unwrap(def.innerType as AnySchema);
+  if (def.type === 'union') return (def.options as AnySchema[]).flatMap(unwrap);
+  return [schema];
+}
