@@ -228,6 +228,7 @@ export function resolveModel(data: Raw, ctx: ResolveContext): ResolvedModel {
     threats,
     notApplicable,
     coverage: { rows: [], answered: 0, total: 0, percent: 100 },
+    findings: [],
     body: ctx.file.body,
     bodyLine: ctx.file.lines.point(ctx.file.bodyStart).line,
     summaryCounts: summarize(threats),

@@ -253,6 +253,25 @@ export interface ModelSummary {
   infos: number;
 }
 
+/** A threat the rules engine derives from the model's facts; it must be answered. */
+export interface Finding {
+  /** Stable: `rule-id@target-id`. */
+  id: string;
+  rule: string;
+  target: string;
+  targetKind: 'element' | 'flow' | 'model';
+  title: string;
+  categories: Category[];
+  likelihood: string;
+  impact: string;
+  severity: Severity;
+  /** Why it fires here, naming the facts it relied on. */
+  message: string;
+  /** Facts that are unknown (absent) and would settle the finding once stated. */
+  unknowns: string[];
+  answer?: { kind: 'threat'; threat: string } | { kind: 'not-applicable'; reason: string };
+}
+
 export interface ResolvedModel {
   id: string;
   /** Path of the model file relative to the source root, POSIX separators. */
@@ -277,6 +296,8 @@ export interface ResolvedModel {
   threats: ResolvedThreat[];
   notApplicable: NotApplicableEntry[];
   coverage: Coverage;
+  /** Findings of the rules engine, with their answers (empty when the engine is off). */
+  findings: Finding[];
   /** The Markdown body as written (after the frontmatter). */
   body: string;
   /** 1-based line where the body starts in the file, so rendered headings can link back. */
