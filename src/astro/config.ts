@@ -1,0 +1,38 @@
+// The Astro configuration of the Threatmark site, shared by `astro.config.mjs`
+// (plain `astro build`/`astro dev` in this repository) and `threatmark build`
+// (which passes an already checked project and an output directory).
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import mdx from '@astrojs/mdx';
+import type { AstroInlineConfig } from 'astro';
+import { threatmark, type ThreatmarkIntegrationOptions } from './integration.ts';
+
+/** The package root: where `src/pages`, `public` and `content/` live. */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+export interface SiteConfigOptions extends ThreatmarkIntegrationOptions {
+  /** Output directory (absolute or relative to the working directory); default `<package>/dist`. */
+  outDir?: string;
+  logLevel?: AstroInlineConfig['logLevel'];
+}
+
+export function siteConfig(options: SiteConfigOptions = {}): AstroInlineConfig {
+  const config: AstroInlineConfig = {
+    root: PACKAGE_ROOT,
+    srcDir: resolve(PACKAGE_ROOT, 'src'),
+    publicDir: resolve(PACKAGE_ROOT, 'public'),
+    outDir: options.outDir ? resolve(options.outDir) : resolve(PACKAGE_ROOT, 'dist'),
+    trailingSlash: 'ignore',
+    build: { format: 'directory', inlineStylesheets: 'never' },
+    devToolbar: { enabled: false },
+    prefetch: false,
+    integrations: [mdx(), threatmark(options)],
+    vite: {
+      // No script or asset is inlined into the HTML: the CSP allows scripts from 'self' only.
+      build: { assetsInlineLimit: 0 },
+      logLevel: 'warn',
+    },
+  };
+  if (options.logLevel) config.logLevel = options.logLevel;
+  return config;
+}

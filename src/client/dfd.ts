@@ -1,0 +1,97 @@
+// Renders the DFD with the bundled mermaid (strict security level, dagre layout)
+// and turns its nodes into keyboard-accessible links to the model's tables.
+import mermaid from 'mermaid';
+
+interface DfdTarget {
+  kind: 'element' | 'flow' | 'boundary';
+  id: string;
+}
+
+function isDark(): boolean {
+  const theme = document.documentElement.getAttribute('data-theme');
+  if (theme === 'dark') return true;
+  if (theme === 'light') return false;
+  return window.matchMedia('(prefers-color-scheme: dark)').matches;
+}
+
+let counter = 0;
+
+async function renderOne(figure: HTMLElement): Promise<void> {
+  const canvas = figure.querySelector<HTMLElement>('[data-dfd-canvas]');
+  const source = figure.querySelector<HTMLElement>('[data-dfd-source]')?.textContent ?? '';
+  if (!canvas || !source.trim()) return;
+  let map: Record<string, DfdTarget> = {};
+  try {
+    map = JSON.parse(canvas.dataset.dfdMap ?? '{}') as Record<string, DfdTarget>;
+  } catch {
+    map = {};
+  }
+  try {
+    const { svg, bindFunctions } = await mermaid.render(`dfd-svg-${++counter}`, source);
+    canvas.innerHTML = svg;
+    bindFunctions?.(canvas);
+    canvas.removeAttribute('role');
+    linkNodes(canvas, map);
+    figure.dataset.rendered = 'true';
+  } catch (error) {
+    const status = document.createElement('p');
+    status.className = 'dfd-status dfd-error';
+    status.textContent = `The diagram could not be drawn (${error instanceof Error ? error.message.split('\n')[0] : 'mermaid error'}); see the tables below.`;
+    canvas.replaceChildren(status);
+    figure.dataset.rendered = 'error';
+  }
+}
+
+/** Mermaid node ids look like `flowchart-n3-12` (or `dfd-svg-1-flowchart-n3-12`). */
+function linkNodes(canvas: HTMLElement, map: Record<string, DfdTarget>): void {
+  for (const node of canvas.querySelectorAll<SVGGElement>('g.node')) {
+    const match = /flowchart-([A-Za-z0-9_]+)-\d+$/.exec(node.id);
+    const target = match ? map[match[1]!] : undefined;
+    if (!target || target.kind === 'boundary') continue;
+    const hash = `#${target.kind}-${target.id}`;
+    const label = node.textContent?.trim() || target.id;
+    node.dataset.target = hash;
+    node.setAttribute('tabindex', '0');
+    node.setAttribute('role', 'link');
+    node.setAttribute('aria-label', `${label} (${target.kind})`);
+    const go = () => {
+      location.hash = hash;
+    };
+    node.addEventListener('click', go);
+    node.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter' || event.key === ' ') {
+        event.preventDefault();
+        go();
+      }
+    });
+  }
+}
+
+export async function renderDiagrams(): Promise<void> {
+  const figures = [...document.querySelectorAll<HTMLElement>('[data-dfd]')];
+  if (figures.length === 0) return;
+  mermaid.initialize({
+    startOnLoad: false,
+    securityLevel: 'strict',
+    theme: isDark() ? 'dark' : 'default',
+    // dagre: mermaid 12 defaults to ELK, which is larger and slower for small DFDs.
+    layout: 'dagre',
+    htmlLabels: false,
+    flowchart: { useMaxWidth: true },
+    fontFamily: 'system-ui, sans-serif',
+  });
+  for (const figure of figures) await renderOne(figure);
+}
+
+// Re-draw with the other theme when the reader switches it.
+let pending = false;
+const rerender = () => {
+  if (pending) return;
+  pending = true;
+  queueMicrotask(() => {
+    pending = false;
+    void renderDiagrams();
+  });
+};
+document.addEventListener('threatmark:theme', rerender);
+window.matchMedia('(prefers-color-scheme: dark)').addEventListener('change', rerender);
