@@ -29,7 +29,7 @@ export function siteConfig(options: SiteConfigOptions = {}): AstroInlineConfig {
     integrations: [mdx(), threatmark(options)],
     vite: {
       // No script or asset is inlined into the HTML: the CSP allows scripts from 'self' only.
-      build: { assetsInlineLimit: 0 },
+      build: { assetsInlineLimit: 0, chunkSizeWarningLimit: 4096 },
       logLevel: 'warn',
     },
   };

@@ -61,7 +61,8 @@ export async function prepareModel(model: ResolvedModel, diagnostics: Diagnostic
     for (const part of parts) {
       if (part.kind === 'markdown') html += await renderMarkdown(part.markdown, slugger);
       else {
-        html += `<p class="threat-ref">The prose under <q>${escapeHtml(part.heading)}</q> is shown with threat <a href="#threat-${escapeAttr(part.id)}">${escapeHtml(part.id)} ${escapeHtml(titles.get(part.id) ?? '')}</a>.</p>`;
+        const title = titles.get(part.id) ?? '';
+        html += `<p class="threat-ref">→ <a href="#threat-${escapeAttr(part.id)}">${escapeHtml(part.id)} ${escapeHtml(title)}</a>: its prose is shown with the threat.</p>`;
       }
     }
     body[section] = html;
