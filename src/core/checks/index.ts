@@ -5,10 +5,12 @@ import type { RuleMeta } from '../diagnostics.ts';
 import { FILE_RULES } from '../pipeline-rules.ts';
 import { SCHEMA_RULES } from '../validate.ts';
 import { linddunCoverageCheck, strideCoverageCheck } from './coverage.ts';
+import { coversCheck } from './covers.ts';
 import { duplicateModelIdCheck } from './duplicate-ids.ts';
 import { exclusionsCheck } from './exclusions.ts';
 import { gateCheck } from './gate.ts';
 import { headingsCheck } from './headings.ts';
+import { mitigationRefsCheck } from './mitigation-refs.ts';
 import { referencesCheck } from './references.ts';
 import { refsCheck } from './refs.ts';
 import { reviewCheck } from './review.ts';
@@ -25,6 +27,8 @@ export const MODEL_CHECKS: ModelCheck[] = [
   linddunCoverageCheck,
   exclusionsCheck,
   headingsCheck,
+  coversCheck,
+  mitigationRefsCheck,
 ];
 
 export const PROJECT_CHECKS: ProjectCheck[] = [duplicateModelIdCheck];
