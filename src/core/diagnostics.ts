@@ -116,7 +116,8 @@ export function closest(input: string, candidates: readonly string[]): string | 
       best = candidate;
     }
   }
-  const limit = Math.max(1, Math.floor(Math.max(input.length, 3) / 3));
+  // Short ids are too easily "close" to each other for a suggestion to help.
+  const limit = input.length < 3 ? 0 : Math.max(1, Math.floor(input.length / 3));
   return best !== undefined && bestDistance <= limit ? best : undefined;
 }
 

@@ -28,7 +28,7 @@ export function isValidDate(value: string): boolean {
 
 const date = z
   .string()
-  .refine(isValidDate, { message: 'expected a date written as YYYY-MM-DD' })
+  .refine(isValidDate, { message: 'expected a calendar date written as YYYY-MM-DD' })
   .meta({ format: 'date' });
 const id = z.string().regex(ID_PATTERN, { message: 'ids start with a letter or digit and use only letters, digits, ".", "_" and "-"' });
 const text = z.string().min(1, { message: 'must not be empty' });

@@ -134,7 +134,9 @@ function reportIssue(issue: ZodIssue, prefix: PathSegment[], root: AnySchema, da
     case 'too_big':
     case 'custom':
     default: {
-      const message = issue.message.startsWith('Invalid') ? `\`${where}\` is invalid: ${issue.message}` : `\`${where}\`: ${issue.message}`;
+      const value = valueAt(data, path);
+      const found = value !== null && typeof value !== 'object' && value !== undefined ? ` (found ${describe(value)})` : '';
+      const message = issue.message.startsWith('Invalid') ? `\`${where}\` is invalid: ${issue.message}` : `\`${where}\`: ${issue.message}${found}`;
       sink.report('invalid-value', 'error', message, locate(file, path).range);
       return 1;
     }

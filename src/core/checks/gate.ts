@@ -25,10 +25,9 @@ export const gateCheck: ModelCheck = {
     for (const threat of model.threats) {
       if (threat.status !== 'not-applicable') {
         const raw = threatsRaw && typeof threatsRaw === 'object' ? (threatsRaw as Record<string, unknown>)[threat.id] : undefined;
-        for (const key of ['likelihood', 'impact'] as const) {
-          if (raw && typeof raw === 'object' && !Object.hasOwn(raw, key)) {
-            report('missing-risk-rating', `threat \`${threat.id}\` has no \`${key}\` (required unless the status is \`not-applicable\`)`, ['threats', threat.id], { part: 'key', subject: threat.id });
-          }
+        const missing = raw && typeof raw === 'object' ? (['likelihood', 'impact'] as const).filter((key) => !Object.hasOwn(raw, key)) : [];
+        if (missing.length > 0) {
+          report('missing-risk-rating', `threat \`${threat.id}\` has no ${missing.map((k) => `\`${k}\``).join(' and ')} (required unless the status is \`not-applicable\`)`, ['threats', threat.id], { part: 'key', subject: threat.id });
         }
       }
       if ((threat.status === 'open' || threat.status === 'planned') && atLeast(threat.severity, config.failOn)) {

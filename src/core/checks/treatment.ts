@@ -62,8 +62,11 @@ export const treatmentCheck: ModelCheck = {
       help: 'Change the status, or remove the block.',
     },
   ],
-  check({ model, config, today, report }) {
+  check({ model, data, config, today, report }) {
+    const rawThreats = Object.hasOwn(data, 'threats') && data.threats && typeof data.threats === 'object' ? (data.threats as Record<string, unknown>) : {};
     for (const threat of model.threats) {
+      const rawThreat = Object.hasOwn(rawThreats, threat.id) ? (rawThreats[threat.id] as Record<string, unknown>) : {};
+      const rawAcceptance = rawThreat && typeof rawThreat.acceptance === 'object' && rawThreat.acceptance !== null ? (rawThreat.acceptance as Record<string, unknown>) : {};
       const at = (...path: string[]) => ['threats', threat.id, ...path];
       const subject = threat.id;
       if ((threat.status === 'planned' || threat.status === 'mitigated') && threat.mitigations.length === 0) {
@@ -77,9 +80,13 @@ export const treatmentCheck: ModelCheck = {
         if (!acceptance) {
           report('missing-acceptance', `threat \`${threat.id}\` is accepted but has no \`acceptance\` (owner, rationale, expires)`, at('status'), { subject });
         } else {
-          const missing = (['owner', 'rationale', 'expires'] as const).filter((key) => !acceptance[key]);
+          // Keys written with an invalid value are reported by the schema check, not as missing.
+          const missing = (['owner', 'rationale', 'expires'] as const).filter((key) => !acceptance[key] && (!Object.hasOwn(rawAcceptance, key) || rawAcceptance[key] === null || rawAcceptance[key] === ''));
+          const invalid = (['owner', 'rationale', 'expires'] as const).some((key) => !acceptance[key]);
           if (missing.length > 0) {
             report('missing-acceptance', `the acceptance of \`${threat.id}\` lacks ${missing.map((m) => `\`${m}\``).join(', ')}`, at('acceptance'), { subject, part: 'key' });
+          } else if (invalid) {
+            // An invalid value is already reported; judging expiry on it would mislead.
           } else if (threat.acceptanceState === 'expired') {
             report('acceptance-expired', `the acceptance of \`${threat.id}\` by ${acceptance.owner} expired on ${acceptance.expires} (${-daysBetween(today, acceptance.expires!)} days ago)`, at('acceptance', 'expires'), { subject });
           } else if (threat.acceptanceState === 'too-long') {
