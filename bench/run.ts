@@ -6,6 +6,7 @@
 //   npm run bench -- --sizes 10,100 --runs 3
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateRepository } from './generate.ts';
@@ -14,7 +15,8 @@ const { values } = parseArgs({ options: { sizes: { type: 'string' }, runs: { typ
 const sizes = (values.sizes ?? '10,100,1000,10000').split(',').map(Number);
 const runs = Number(values.runs ?? 3);
 const root = new URL('..', import.meta.url).pathname;
-const out = join(root, 'bench', 'out');
+// Outside this repository, so the generated repositories are not part of its git work tree.
+const out = join(tmpdir(), 'threatmark-bench');
 const node = process.execPath;
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : undefined;
 

@@ -7,6 +7,7 @@ import remarkFrontmatter from 'remark-frontmatter';
 import { toString } from 'mdast-util-to-string';
 import { isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { Root, Heading } from 'mdast';
+import { load as loadYamlFast, CORE_SCHEMA, YAMLException } from 'js-yaml';
 import { LineIndex } from './source.ts';
 import type { Range } from './types.ts';
 
@@ -40,6 +41,9 @@ export interface ParsedFile {
   yamlStart: number;
   /** Range of the opening `---` fence. */
   fenceRange: Range;
+  /** The frontmatter source, for the position-keeping parse made on demand. */
+  yamlSource: string;
+  /** The `yaml` package's document with node ranges; see `ensureDocument`. */
   document?: Document.Parsed;
   /** The frontmatter as plain data (undefined when YAML failed badly). */
   data: unknown;
@@ -66,6 +70,7 @@ export function parseModelText(path: string, text: string): ParsedFile {
     frontmatter: 'absent',
     yamlStart: 0,
     fenceRange: lines.range(0, Math.min(3, text.length)),
+    yamlSource: '',
     data: undefined,
     yamlProblems: [],
     body: text,
@@ -81,7 +86,7 @@ export function parseModelText(path: string, text: string): ParsedFile {
     const yamlEnd = Math.max(yamlStart, closeStart);
     parsed.frontmatter = 'present';
     parsed.yamlStart = yamlStart;
-    parseYaml(parsed, text.slice(yamlStart, yamlEnd));
+    parseFrontmatter(parsed, text.slice(yamlStart, yamlEnd));
     bodyStart = nextLineStart(text, first.position.end.offset ?? text.length);
   } else if (/^---[ \t]*(\r\n|\r|\n|$)/.test(text)) {
     parsed.frontmatter = 'unclosed';
@@ -103,6 +108,7 @@ export function parseYamlText(path: string, text: string): ParsedFile {
     frontmatter: 'present',
     yamlStart: 0,
     fenceRange: lines.range(0, 0),
+    yamlSource: text,
     data: undefined,
     yamlProblems: [],
     body: '',
@@ -111,6 +117,49 @@ export function parseYamlText(path: string, text: string): ParsedFile {
   };
   parseYaml(parsed, text);
   return parsed;
+}
+
+// Anchors and aliases go through the \`yaml\` package, which bounds alias expansion.
+const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/;
+
+/**
+ * Reads the frontmatter's data. Most models are plain YAML without anchors:
+ * js-yaml reads those about ten times faster than the \`yaml\` package, whose
+ * document (with node ranges) is then built only when a position is needed.
+ * Anything unusual — a syntax error, a duplicate key, anchors, deep nesting —
+ * takes the \`yaml\` package's path, so the diagnostics come from one parser.
+ */
+function parseFrontmatter(parsed: ParsedFile, source: string): void {
+  parsed.yamlSource = source;
+  if (!ANCHOR_OR_ALIAS.test(source)) {
+    try {
+      parsed.data = loadYamlFast(source, { schema: CORE_SCHEMA, json: false }) ?? null;
+      return;
+    } catch (error) {
+      if (!(error instanceof YAMLException) && !(error instanceof RangeError)) throw error;
+      parseYaml(parsed, source);
+      if (parsed.yamlProblems.length === 0 && error instanceof YAMLException) {
+        // The two parsers disagree: keep the stricter verdict, at js-yaml's position.
+        const offset = parsed.yamlStart + (error.mark?.position ?? 0);
+        parsed.yamlProblems.push({ rule: 'yaml-syntax', message: error.reason || 'invalid YAML', range: parsed.lines.range(offset, offset) });
+        parsed.data = undefined;
+      }
+      return;
+    }
+  }
+  parseYaml(parsed, source);
+}
+
+/** The position-keeping document, parsed on first use. */
+export function ensureDocument(file: ParsedFile): Document.Parsed | undefined {
+  if (!file.document && file.frontmatter === 'present' && file.yamlProblems.length === 0) {
+    try {
+      file.document = parseDocument(file.yamlSource, { prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
+    } catch {
+      return undefined;
+    }
+  }
+  return file.document;
 }
 
 function parseYaml(parsed: ParsedFile, source: string): void {
@@ -249,7 +298,7 @@ export type LocatePart = 'key' | 'value' | 'pair';
  * at its parent), with `exact: false`.
  */
 export function locate(file: ParsedFile, path: YamlPath, part: LocatePart = 'value'): { range: Range; exact: boolean } {
-  const doc = file.document;
+  const doc = ensureDocument(file);
   if (!doc) return { range: file.fenceRange, exact: false };
   let node: unknown = doc.contents;
   let keyNode: YamlNode | undefined;

@@ -71,10 +71,7 @@ export interface ResolveContext {
 }
 
 export function resolveModel(data: Raw, ctx: ResolveContext): ResolvedModel {
-  const where = (path: YamlPath): SourceRef => {
-    const { start } = locate(ctx.file, path, 'key').range;
-    return { line: start.line, column: start.column };
-  };
+  const where = sourceFinder(ctx.file);
   const rawId = str(field(data, 'id'));
   const id = rawId && MODEL_ID_PATTERN.test(rawId) ? rawId : modelIdFromPath(ctx.relativePath);
   const methodologies = strings(field(data, 'methodologies')).filter((m): m is 'stride' | 'linddun' => (METHODOLOGIES as readonly string[]).includes(m));
@@ -397,6 +394,85 @@ export function computeCoverage(model: ResolvedModel): Coverage {
     rows.push({ target: target.id, targetKind: target.kind, type: target.type, cells });
   }
   return { rows, answered, total, percent: total === 0 ? 100 : Math.floor((answered / total) * 100) };
+}
+
+/**
+ * Where entries were written. Entries of block-style sections (`elements:`
+ * followed by indented `id:` lines, the usual layout) are found by scanning
+ * lines, which avoids building the position-keeping YAML document for a model
+ * that has nothing to report; anything else is located through that document,
+ * on first use.
+ */
+function sourceFinder(file: ParsedFile): (path: YamlPath) => SourceRef {
+  const sections = new Map<string, Map<string, SourceRef>>();
+  return (path) => {
+    if (path.length === 2 && typeof path[0] === 'string') {
+      let section = sections.get(path[0]);
+      if (!section) {
+        section = scanBlockSection(file, path[0]);
+        sections.set(path[0], section);
+      }
+      const found = section.get(String(path[1]));
+      if (found) return found;
+    }
+    return lazySource(file, path);
+  };
+}
+
+function lazySource(file: ParsedFile, path: YamlPath): SourceRef {
+  let cached: SourceRef | undefined;
+  const get = (): SourceRef => {
+    if (!cached) {
+      const { start } = locate(file, path, 'key').range;
+      cached = { line: start.line, column: start.column };
+    }
+    return cached;
+  };
+  return Object.defineProperties({} as SourceRef, {
+    line: { enumerable: true, get: () => get().line },
+    column: { enumerable: true, get: () => get().column },
+  });
+}
+
+const PLAIN_KEY = /^([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*:(?:[ \t]|$)/;
+
+function scanBlockSection(file: ParsedFile, name: string): Map<string, SourceRef> {
+  const found = new Map<string, SourceRef>();
+  const source = file.yamlSource;
+  const header = new RegExp(`^${name}[ \\t]*:[ \\t]*(?:#.*)?$`, 'm').exec(source);
+  if (!header) return found;
+  let offset = header.index + header[0].length;
+  let indent = -1;
+  let sequenceIndex = 0;
+  while (offset < source.length) {
+    const lineStart = source[offset] === '\r' && source[offset + 1] === '\n' ? offset + 2 : offset + 1;
+    if (lineStart >= source.length) break;
+    let lineEnd = source.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = source.length;
+    const line = source.slice(lineStart, lineEnd).replace(/\r$/, '');
+    offset = lineEnd;
+    const content = line.trimStart();
+    if (content === '' || content.startsWith('#')) continue;
+    const depth = line.length - content.length;
+    // Block sequences may sit at column 0 under their key.
+    if (depth === 0 && !(content.startsWith('- ') && (indent < 0 || indent === 0))) break;
+    if (/\t/.test(line.slice(0, depth))) break;
+    if (indent < 0) indent = depth;
+    if (depth !== indent) continue;
+    if (content.startsWith('- ')) {
+      // A sequence item: located where its node starts, after the dash (as the YAML document does).
+      const item = content.slice(2).trimStart();
+      if (item === '' || item.startsWith('#')) break;
+      const point = file.lines.point(file.yamlStart + lineStart + depth + (content.length - item.length));
+      found.set(String(sequenceIndex++), { line: point.line, column: point.column });
+      continue;
+    }
+    const key = PLAIN_KEY.exec(content);
+    if (!key) continue;
+    const point = file.lines.point(file.yamlStart + lineStart + depth);
+    if (!found.has(key[1]!)) found.set(key[1]!, { line: point.line, column: point.column });
+  }
+  return found;
 }
 
 /** Body sections whose heading starts with a threat id, keyed by that id. */
