@@ -5,7 +5,7 @@
 // then reduced to GitHub's allow-list (rehype-sanitize), which drops scripts,
 // event handlers, `style`, iframes and every URL whose protocol is not
 // http(s)/mailto (so `javascript:`, `data:` and `vbscript:` links disappear).
-// Remote images become plain links: the site makes no third-party requests.
+// Images become text or links: the site makes no third-party requests.
 import { createMarkdownProcessor, type MarkdownRenderer } from '@astrojs/markdown-remark';
 import GithubSlugger from 'github-slugger';
 import type { Element, ElementContent, Root as HastRoot } from 'hast';
@@ -53,21 +53,22 @@ function textOf(node: ElementContent | Element): string {
   return '';
 }
 
-/** Remote images would be third-party requests: turn them into links to the image. */
-function rehypeRemoteImagesToLinks() {
+/**
+ * Images become text: a remote image would be a third-party request, and a
+ * relative one points into the repository, whose files are not published.
+ * Remote images keep a link to the image.
+ */
+function rehypeImagesToText() {
   return (tree: HastRoot) => {
     visit(tree, 'element', (node: Element, index, parent) => {
       if (node.tagName !== 'img' || !parent || index === undefined) return;
       const src = typeof node.properties?.src === 'string' ? node.properties.src : '';
-      if (!/^[a-z][a-z0-9+.-]*:/i.test(src) && !src.startsWith('//')) return;
-      const alt = typeof node.properties?.alt === 'string' && node.properties.alt ? node.properties.alt : src;
-      const link: Element = {
-        type: 'element',
-        tagName: 'a',
-        properties: { href: src, className: ['remote-image'] },
-        children: [{ type: 'text', value: `Image: ${alt}` }],
-      };
-      (parent.children as ElementContent[])[index] = link;
+      const alt = typeof node.properties?.alt === 'string' && node.properties.alt ? node.properties.alt : src || 'image';
+      const text: ElementContent = { type: 'text', value: `[Image: ${alt}]` };
+      const replacement: Element = /^https?:\/\//i.test(src)
+        ? { type: 'element', tagName: 'a', properties: { href: src, className: ['remote-image'] }, children: [text] }
+        : { type: 'element', tagName: 'span', properties: { className: ['image-placeholder'] }, children: [text] };
+      (parent.children as ElementContent[])[index] = replacement;
     });
   };
 }
@@ -82,7 +83,7 @@ function getProcessor(): Promise<MarkdownRenderer> {
     rehypePlugins: [
       rehypeRaw,
       [rehypeSanitize, SANITIZE_SCHEMA],
-      rehypeRemoteImagesToLinks,
+      rehypeImagesToText,
       rehypeSiteHeadings,
     ],
   });

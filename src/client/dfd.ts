@@ -27,9 +27,10 @@ async function renderOne(figure: HTMLElement): Promise<void> {
     map = {};
   }
   try {
-    const { svg, bindFunctions } = await mermaid.render(`dfd-svg-${++counter}`, source);
+    // bindFunctions is not called: it only wires tooltips and click callbacks, which the
+    // DFD does not use (and strict mode disables).
+    const { svg } = await mermaid.render(`dfd-svg-${++counter}`, source);
     canvas.innerHTML = svg;
-    bindFunctions?.(canvas);
     canvas.removeAttribute('role');
     linkNodes(canvas, map);
     figure.dataset.rendered = 'true';
@@ -51,6 +52,12 @@ function linkNodes(canvas: HTMLElement, map: Record<string, DfdTarget>): void {
     const hash = `#${target.kind}-${target.id}`;
     const label = node.textContent?.trim() || target.id;
     node.dataset.target = hash;
+    // Mermaid wraps a node with a `click … href` in an SVG <a>: already a keyboard-focusable link.
+    const parent = node.parentElement;
+    if (parent && parent.tagName.toLowerCase() === 'a') {
+      parent.setAttribute('aria-label', `${label} (${target.kind})`);
+      continue;
+    }
     node.setAttribute('tabindex', '0');
     node.setAttribute('role', 'link');
     node.setAttribute('aria-label', `${label} (${target.kind})`);
@@ -76,7 +83,9 @@ export async function renderDiagrams(): Promise<void> {
     theme: isDark() ? 'dark' : 'default',
     // dagre: mermaid 12 defaults to ELK, which is larger and slower for small DFDs.
     layout: 'dagre',
-    htmlLabels: false,
+    // HTML labels (sanitised by mermaid's DOMPurify): the DFD's labels carry entity codes
+    // (`#60;` for `<`) that only HTML labels turn back into the characters.
+    htmlLabels: true,
     flowchart: { useMaxWidth: true },
     fontFamily: 'system-ui, sans-serif',
   });
