@@ -206,19 +206,38 @@ export interface DiffCounts {
 
 const HEX = /^[0-9a-f]{40,64}$/;
 
-/** `git fetch` hint for a revision that is missing from the clone. */
-export function fetchHint(ref: string, remotes: readonly string[]): string {
+/**
+ * `git fetch` hint for a revision that is missing from the clone. `origin/main` becomes
+ * `git fetch --depth=1 origin main` when the remote's refspec stores that branch as
+ * `origin/main` (as actions/checkout sets it up); a single-branch clone does not, so it
+ * gets the explicit destination.
+ */
+export function fetchHint(ref: string, remotes: readonly string[], refspecs: (remote: string) => readonly string[] = () => []): string {
   const name = ref.replace(/^refs\/remotes\//, '');
   const slash = name.indexOf('/');
   const remote = slash > 0 ? name.slice(0, slash) : '';
-  if (remote && (remotes.includes(remote) || (remotes.length === 0 && /^(origin|upstream)$/.test(remote)))) return `git fetch --depth=1 ${remote} ${name.slice(slash + 1)}`;
+  if (remote && (remotes.includes(remote) || (remotes.length === 0 && /^(origin|upstream)$/.test(remote)))) {
+    const branch = name.slice(slash + 1);
+    const target = `refs/remotes/${remote}/${branch}`;
+    const specs = refspecs(remote).map((s) => s.replace(/^\+/, ''));
+    const mapped = specs.length === 0 || specs.some((s) => s === `refs/heads/*:refs/remotes/${remote}/*` || s === `refs/heads/${branch}:${target}`);
+    return `git fetch --depth=1 ${remote} ${mapped ? branch : `${branch}:${target}`}`;
+  }
   const fallback = remotes.includes('origin') ? 'origin' : (remotes[0] ?? 'origin');
   return `git fetch --depth=1 ${fallback} ${ref.replace(/^refs\/heads\//, '')}`;
 }
 
-async function remotes(top: string): Promise<string[]> {
-  const out = await git(['remote'], top);
-  return out.code === 0 ? out.stdout.toString('utf8').split('\n').filter(Boolean) : [];
+async function remotes(top: string): Promise<{ names: string[]; refspecs: Map<string, string[]> }> {
+  const out = await git(['config', '--get-regexp', '^remote\\..*\\.(url|fetch)$'], top);
+  const names = new Set<string>();
+  const refspecs = new Map<string, string[]>();
+  for (const line of out.code === 0 ? out.stdout.toString('utf8').split('\n') : []) {
+    const m = /^remote\.(.+)\.(url|fetch) (.*)$/.exec(line);
+    if (!m) continue;
+    names.add(m[1]!);
+    if (m[2] === 'fetch') refspecs.set(m[1]!, [...(refspecs.get(m[1]!) ?? []), m[3]!]);
+  }
+  return { names: [...names], refspecs };
 }
 
 /** Resolves a user-given revision to a commit id, or undefined when it is not in the clone. */
@@ -244,7 +263,10 @@ async function defaultBranch(top: string): Promise<string | undefined> {
 async function findBase(top: string, repo: RepoInfo, ref: string | undefined): Promise<DiffResult['base']> {
   if (ref !== undefined) {
     const commit = await resolveCommit(top, ref);
-    if (!commit) throw new DiffError(`BASE \`${ref}\` is not in this clone: fetch it first, e.g. \`${fetchHint(ref, await remotes(top))}\``);
+    if (!commit) {
+      const known = await remotes(top);
+      throw new DiffError(`BASE \`${ref}\` is not in this clone: fetch it first, e.g. \`${fetchHint(ref, known.names, (r) => known.refspecs.get(r) ?? [])}\``);
+    }
     return { ref, commit, how: 'given' };
   }
   const branch = await defaultBranch(top);
@@ -518,7 +540,8 @@ function findingsDiff(before: readonly Finding[], after: readonly Finding[]): Fi
 }
 
 /** Rules whose BASE side cannot be computed the same way (history), left out of new/fixed. */
-const NOT_COMPARED = new Set(['stale-review']);
+// Coverage diagnostics are left out too: the coverage section reports gaps cell by cell.
+const NOT_COMPARED = new Set(['stale-review', 'stride-coverage', 'linddun-coverage']);
 
 function diagnosticKey(d: Diagnostic): string {
   return [d.model ?? `file:${d.file}`, d.rule, d.subject ?? '', d.severity, d.message].join('\0');

@@ -38,7 +38,11 @@ function gitEnv(): NodeJS.ProcessEnv {
 /** Configuration that must not change what git prints for us. */
 const FIXED_CONFIG = ['-c', 'core.quotePath=false', '-c', 'log.showSignature=false', '-c', 'color.ui=false'];
 
+/** How many git processes this process started (tests assert the checks batch their calls). */
+export const gitStats = { calls: 0 };
+
 export async function git(args: readonly string[], cwd: string, input?: string | Buffer): Promise<GitOutput> {
+  gitStats.calls++;
   return new Promise((resolvePromise, reject) => {
     const child = execFile(
       'git',
@@ -64,6 +68,7 @@ export async function git(args: readonly string[], cwd: string, input?: string |
 
 /** Synchronous git for the checks; undefined when git is missing or cannot run. */
 export function gitSync(args: readonly string[], cwd: string): GitOutput | undefined {
+  gitStats.calls++;
   try {
     const stdout = execFileSync('git', [...FIXED_CONFIG, ...args], {
       cwd,

@@ -6,7 +6,7 @@
 // come from the run's RepoView (one `git ls-files`, one `git log` per run).
 import { closest } from '../diagnostics.ts';
 import { addDays } from '../dates.ts';
-import { compileCover, dayToSeconds, repoViewFor, type CoverGlob, type PathIndex } from '../git.ts';
+import { compileCover, dayToSeconds, repoViewFor, type CoverGlob, type RepoView } from '../git.ts';
 import type { ModelCheck } from './types.ts';
 
 /** The entries of `covers` as written, with their index (non-strings are the schema's business). */
@@ -17,11 +17,15 @@ export function coverEntries(data: Record<string, unknown>): { index: number; gl
 }
 
 /** "nothing under `src/uplod`; did you mean `src/upload`?" when the glob's folder is missing. */
-function missingBaseHint(files: PathIndex, cover: CoverGlob): string {
+function missingBaseHint(view: RepoView, cover: CoverGlob): string {
+  const files = view.files();
   if (cover.base === '' || files.isDirectory(cover.base)) return '';
   const parts = cover.base.split('/');
   let depth = parts.length - 1;
   while (depth > 0 && !files.isDirectory(parts.slice(0, depth).join('/'))) depth--;
+  const folder = parts.slice(0, depth + 1).join('/');
+  // On disk but not in git's file list: empty, or holding only ignored files.
+  if (view.repo && view.stat(folder)?.kind === 'directory') return ` (\`${folder}\` holds no file that git tracks)`;
   const parent = parts.slice(0, depth).join('/');
   const siblings = new Set<string>();
   for (const path of files.under(parent)) {
@@ -33,7 +37,7 @@ function missingBaseHint(files: PathIndex, cover: CoverGlob): string {
   const missing = parts[depth]!;
   const guess = closest(missing, [...siblings]);
   const suggestion = guess ? `${parent ? `${parent}/` : ''}${guess}` : undefined;
-  return ` (there is no folder \`${parts.slice(0, depth + 1).join('/')}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''})`;
+  return ` (there is no folder \`${folder}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''})`;
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {
@@ -70,7 +74,7 @@ export const coversCheck: ModelCheck = {
       const cover = compileCover(glob);
       const subject = `covers:${glob}`;
       if (files.matches(cover).length === 0) {
-        report('covers-matches-nothing', `\`${glob}\` matches no file in the repository${missingBaseHint(files, cover)}`, ['covers', index], { subject });
+        report('covers-matches-nothing', `\`${glob}\` matches no file in the repository${missingBaseHint(view, cover)}`, ['covers', index], { subject });
       }
       if (!history) continue;
       const commits = history.touching(cover, after);
