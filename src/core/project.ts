@@ -186,7 +186,7 @@ export function checkText(text: string, options: CheckTextOptions): FileOutcome 
     return outcome;
   }
 
-  validateAgainst(modelSchema({ levels: { likelihood: options.config.risk.likelihood, impact: options.config.risk.impact } }), raw, parsed, sink);
+  validateAgainst(schemaFor(options.config), raw, parsed, sink);
   const model = resolveModel(raw, { file: parsed, relativePath: options.relativePath, config: options.config, today: options.today });
   options.setModelId?.(model.id);
   outcome.model = model;
@@ -195,6 +195,18 @@ export function checkText(text: string, options: CheckTextOptions): FileOutcome 
   const ctx: ModelCheckContext = { file: parsed, data: raw, model, config: options.config, today: options.today, report };
   for (const check of [...MODEL_CHECKS, ...(options.extraChecks ?? [])]) check.check(ctx);
   return outcome;
+}
+
+// Building a zod schema compiles its parsers: build one per risk scale, not one per file.
+const schemaCache = new Map<string, ReturnType<typeof modelSchema>>();
+function schemaFor(config: ResolvedConfig): ReturnType<typeof modelSchema> {
+  const key = JSON.stringify([config.risk.likelihood, config.risk.impact]);
+  let schema = schemaCache.get(key);
+  if (!schema) {
+    schema = modelSchema({ levels: { likelihood: config.risk.likelihood, impact: config.risk.impact } });
+    schemaCache.set(key, schema);
+  }
+  return schema;
 }
 
 const severityCache = new WeakMap<readonly ModelCheck[], Map<string, RuleMeta['severity']>>();

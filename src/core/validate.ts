@@ -51,8 +51,9 @@ export function formatPath(path: readonly PathSegment[]): string {
 /** Validates `data` against `schema` and reports every issue at its place in `file`. */
 export function validateAgainst(schema: AnySchema, data: unknown, file: ParsedFile, sink: DiagnosticSink): number {
   const result = (schema as z.ZodType).safeParse(data, { reportInput: true });
-  if (result.success) return 0;
-  let count = 0;
+  // zod's records skip a `__proto__` key without a word; it is never a valid id.
+  let count = reportProtoKeys(schema, data, file, sink);
+  if (result.success) return count;
   for (const issue of result.error.issues) count += reportIssue(issue, [], schema, data, file, sink);
   return count;
 }
@@ -143,6 +144,39 @@ function reportIssue(issue: ZodIssue, prefix: PathSegment[], root: AnySchema, da
   }
 }
 
+function reportProtoKeys(schema: AnySchema, data: unknown, file: ParsedFile, sink: DiagnosticSink): number {
+  let count = 0;
+  const visit = (node: unknown, path: PathSegment[], candidates: AnySchema[]) => {
+    if (node === null || typeof node !== 'object' || path.length > 8) return;
+    const records = candidates.flatMap(unwrap).filter((c) => (c._zod.def as { type: string }).type === 'record');
+    if (records.length > 0 && !Array.isArray(node) && Object.hasOwn(node, '__proto__')) {
+      sink.report('invalid-id', 'error', `invalid id \`__proto__\` in \`${formatPath(path)}\`: ids start with a letter or digit`, locate(file, [...path, '__proto__'], 'key').range);
+      count++;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '__proto__') continue;
+      const segment: PathSegment = Array.isArray(node) ? Number(key) : key;
+      const next = childSchemas(candidates, segment);
+      if (next.length > 0) visit(value, [...path, segment], next);
+    }
+  };
+  visit(data, [], [schema]);
+  return count;
+}
+
+function childSchemas(candidates: AnySchema[], segment: PathSegment): AnySchema[] {
+  const next: AnySchema[] = [];
+  for (const candidate of candidates.flatMap(unwrap)) {
+    const def = candidate._zod.def as unknown as Record<string, unknown> & { type: string };
+    if (def.type === 'object' && typeof segment === 'string') {
+      const shape = def.shape as Record<string, AnySchema>;
+      if (Object.hasOwn(shape, segment)) next.push(shape[segment]!);
+    } else if (def.type === 'record') next.push(def.valueType as AnySchema);
+    else if (def.type === 'array' && typeof segment === 'number') next.push(def.element as AnySchema);
+  }
+  return next;
+}
+
 function pickBranch(branches: ZodIssue[][], value: unknown): ZodIssue[] | undefined {
   // A branch whose issues are all deeper than the union matched the value's shape.
   const deep = branches.filter((issues) => issues.every((i) => i.path.length > 0));
@@ -201,18 +235,7 @@ function hasPath(data: unknown, path: readonly PathSegment[]): boolean {
 /** The keys an object schema at `path` accepts, for "did you mean". */
 export function keysAt(schema: AnySchema, path: readonly PathSegment[]): string[] {
   let candidates: AnySchema[] = [schema];
-  for (const segment of path) {
-    const next: AnySchema[] = [];
-    for (const candidate of candidates.flatMap(unwrap)) {
-      const def = candidate._zod.def as unknown as Record<string, unknown> & { type: string };
-      if (def.type === 'object' && typeof segment === 'string') {
-        const shape = def.shape as Record<string, AnySchema>;
-        if (Object.hasOwn(shape, segment)) next.push(shape[segment]!);
-      } else if (def.type === 'record') next.push(def.valueType as AnySchema);
-      else if (def.type === 'array' && typeof segment === 'number') next.push(def.element as AnySchema);
-    }
-    candidates = next;
-  }
+  for (const segment of path) candidates = childSchemas(candidates, segment);
   const keys = new Set<string>();
   for (const candidate of candidates.flatMap(unwrap)) {
     const def = candidate._zod.def as unknown as Record<string, unknown> & { type: string };
