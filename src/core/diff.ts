@@ -539,9 +539,10 @@ function findingsDiff(before: readonly Finding[], after: readonly Finding[]): Fi
   };
 }
 
-/** Rules whose BASE side cannot be computed the same way (history), left out of new/fixed. */
-// Coverage diagnostics are left out too: the coverage section reports gaps cell by cell.
-const NOT_COMPARED = new Set(['stale-review', 'stride-coverage', 'linddun-coverage']);
+/** Rules whose BASE side cannot be computed (it needs the history after BASE): left out entirely. */
+const HISTORY_RULES = new Set(['stale-review']);
+/** Counted, but not listed as new or fixed: the coverage section reports gaps cell by cell. */
+const NOT_COMPARED = new Set(['stride-coverage', 'linddun-coverage']);
 
 function diagnosticKey(d: Diagnostic): string {
   return [d.model ?? `file:${d.file}`, d.rule, d.subject ?? '', d.severity, d.message].join('\0');
@@ -552,7 +553,9 @@ function diagnosticRef(d: Diagnostic): DiagnosticRef {
 }
 
 /** Diagnostics only in `after` (introduced) and only in `before` (fixed), matched as multisets by model, rule, subject and message. */
-function diagnosticsDiff(before: readonly Diagnostic[], after: readonly Diagnostic[]): { introduced: DiagnosticRef[]; fixed: DiagnosticRef[] } {
+function diagnosticsDiff(allBefore: readonly Diagnostic[], allAfter: readonly Diagnostic[]): { introduced: DiagnosticRef[]; fixed: DiagnosticRef[] } {
+  const before = allBefore.filter((d) => !NOT_COMPARED.has(d.rule));
+  const after = allAfter.filter((d) => !NOT_COMPARED.has(d.rule));
   const count = new Map<string, number>();
   for (const d of before) count.set(diagnosticKey(d), (count.get(diagnosticKey(d)) ?? 0) + 1);
   const introduced: DiagnosticRef[] = [];
@@ -609,7 +612,8 @@ function otherChanges(before: ResolvedModel, after: ResolvedModel): string[] {
   return out;
 }
 
-function modelDiff(before: ResolvedModel | undefined, after: ResolvedModel | undefined, sides: { before: Diagnostic[]; after: Diagnostic[] }, cwdFile: (m: ResolvedModel) => string): ModelDiff {
+/** Compares one model at BASE with the working tree (either may be missing); `sides` are its diagnostics. */
+export function diffModel(before: ResolvedModel | undefined, after: ResolvedModel | undefined, sides: { before: Diagnostic[]; after: Diagnostic[] }, cwdFile: (m: ResolvedModel) => string): ModelDiff {
   const model = (after ?? before)!;
   const threats: ThreatDiff[] = [];
   const newlyAccepted: AcceptedRisk[] = [];
@@ -673,7 +677,7 @@ function groupByModel(diagnostics: readonly Diagnostic[]): { byModel: Map<string
   const byModel = new Map<string, Diagnostic[]>();
   const loose: Diagnostic[] = [];
   for (const d of diagnostics) {
-    if (NOT_COMPARED.has(d.rule)) continue;
+    if (HISTORY_RULES.has(d.rule)) continue;
     if (!d.model) {
       loose.push(d);
       continue;
@@ -739,7 +743,7 @@ export async function diffProject(options: DiffOptions = {}): Promise<DiffResult
   const newModels = new Map(head.models.map((m) => [m.id, m]));
   const ids = [...new Set([...newModels.keys(), ...oldModels.keys()])].sort();
   const models = ids
-    .map((id) => modelDiff(oldModels.get(id), newModels.get(id), { before: oldSide.byModel.get(id) ?? [], after: newSide.byModel.get(id) ?? [] }, cwdFile))
+    .map((id) => diffModel(oldModels.get(id), newModels.get(id), { before: oldSide.byModel.get(id) ?? [], after: newSide.byModel.get(id) ?? [] }, cwdFile))
     .filter((m) => m.kind !== 'unchanged');
 
   const modelFiles = new Set([...head.models.map(repoPath), ...before.models.map(repoPath)]);
@@ -769,7 +773,8 @@ function countAll(models: readonly ModelDiff[], untouched: readonly UntouchedMod
     modelsChanged: models.filter((m) => m.kind === 'changed').length,
     threatsAdded: sum((m) => (m.kind === 'added' ? m.threatCount : m.threats.filter((t) => t.kind === 'added').length)),
     threatsRemoved: sum((m) => m.threats.filter((t) => t.kind === 'removed').length),
-    threatsChanged: sum((m) => m.threats.filter((t) => t.kind === 'changed').length),
+    // A newly accepted risk is counted as that, not again as a changed threat.
+    threatsChanged: sum((m) => m.threats.filter((t) => t.kind === 'changed' && !m.newlyAccepted.some((r) => r.threat === t.threat.id)).length),
     newlyAccepted: sum((m) => m.newlyAccepted.length),
     newGaps: sum((m) => m.coverage.newGaps.length),
     closedGaps: sum((m) => m.coverage.closedGaps.length),
@@ -860,7 +865,10 @@ function threatRow(t: ThreatDiff): string {
   const statusText = status ? `${status.from ?? '—'} → **${status.to ?? '—'}**` : t.threat.status;
   const rest = t.changes
     .filter((c) => c.field !== 'severity' && c.field !== 'status')
-    .map((c) => `${c.field} ${c.from !== undefined ? mdText(c.from) : '—'} → ${c.to !== undefined ? mdText(c.to) : '—'}`)
+    .map((c) => {
+      const show = c.field === 'acceptance owner' ? mdOwner : mdText;
+      return `${c.field} ${c.from !== undefined ? show(c.from) : '—'} → ${c.to !== undefined ? show(c.to) : '—'}`;
+    })
     .join('; ');
   return `| ${KIND_MARK[t.kind]} | ${mdCode(t.threat.id)} ${mdText(t.threat.title)} | ${severity} | ${statusText} | ${rest} |`;
 }
