@@ -59,9 +59,9 @@ const processor = unified().use(remarkParse).use(remarkFrontmatter, ['yaml']);
 // this stops "billion laughs" documents early.
 const MAX_ALIAS_COUNT = 50;
 
-export function parseModelText(path: string, text: string): ParsedFile {
+export function parseModelText(path: string, text: string, options: { reduceFrontmatter?: boolean } = {}): ParsedFile {
   const lines = new LineIndex(text);
-  const tree = processor.parse(text) as Root;
+  const { tree, shift } = options.reduceFrontmatter === false ? { tree: processor.parse(text) as Root, shift: 0 } : parseMarkdown(text);
   const first = tree.children[0];
   const parsed: ParsedFile = {
     path,
@@ -80,22 +80,48 @@ export function parseModelText(path: string, text: string): ParsedFile {
 
   let bodyStart = 0;
   if (first && first.type === 'yaml' && first.position) {
+    const closeEnd = (first.position.end.offset ?? text.length) + shift;
     const fenceEnd = lineEnd(text, 0);
     const yamlStart = nextLineStart(text, fenceEnd);
-    const closeStart = lineStartOf(text, first.position.end.offset ?? text.length);
+    const closeStart = lineStartOf(text, closeEnd);
     const yamlEnd = Math.max(yamlStart, closeStart);
     parsed.frontmatter = 'present';
     parsed.yamlStart = yamlStart;
     parseFrontmatter(parsed, text.slice(yamlStart, yamlEnd));
-    bodyStart = nextLineStart(text, first.position.end.offset ?? text.length);
+    bodyStart = nextLineStart(text, closeEnd);
   } else if (/^---[ \t]*(\r\n|\r|\n|$)/.test(text)) {
     parsed.frontmatter = 'unclosed';
   }
 
   parsed.bodyStart = Math.min(bodyStart, text.length);
   parsed.body = text.slice(parsed.bodyStart);
-  parsed.headings = collectHeadings(tree, text, lines);
+  parsed.headings = collectHeadings(tree, text, lines, shift);
   return parsed;
+}
+
+/**
+ * Runs the unified pipeline over the file. micromark scans frontmatter one
+ * character at a time, which is most of the cost for a model whose
+ * frontmatter is long; the YAML is read by the YAML parsers anyway, so the
+ * pipeline gets the file with the frontmatter's content reduced to its line
+ * breaks. Lines stay where they are; body offsets move back by `shift`.
+ * If remark does not then see exactly that frontmatter, it gets the full text.
+ */
+function parseMarkdown(text: string): { tree: Root; shift: number } {
+  const open = /^---[ \t]*(?:\r\n|\r|\n)/.exec(text);
+  const close = open ? /(?:\r\n|\r|\n)---[ \t]*(?=\r\n|\r|\n|$)/.exec(text.slice(open[0].length - 1)) : null;
+  if (open && close) {
+    const contentStart = open[0].length;
+    const contentEnd = open[0].length - 1 + close.index;
+    const breaks = text.slice(contentStart, contentEnd).match(/\r\n|\r|\n/g)?.join('') ?? '';
+    const shift = contentEnd - contentStart - breaks.length;
+    const reduced = text.slice(0, contentStart) + breaks + text.slice(contentEnd);
+    const tree = processor.parse(reduced) as Root;
+    const first = tree.children[0];
+    const expectedEnd = contentEnd + close[0].length - shift;
+    if (first?.type === 'yaml' && first.position?.end.offset === expectedEnd) return { tree, shift };
+  }
+  return { tree: processor.parse(text) as Root, shift: 0 };
 }
 
 /** Parses a plain YAML file (the configuration) with the same positions and problems as frontmatter. */
@@ -240,20 +266,20 @@ function findKeyAt(node: unknown, offset: number): string | undefined {
   return undefined;
 }
 
-function collectHeadings(tree: Root, text: string, lines: LineIndex): BodyHeading[] {
+function collectHeadings(tree: Root, text: string, lines: LineIndex, shift: number): BodyHeading[] {
   const headings: BodyHeading[] = [];
   const top = tree.children;
   for (let i = 0; i < top.length; i++) {
     const node = top[i]!;
     if (node.type !== 'heading' || !node.position) continue;
     const heading = node as Heading;
-    const start = heading.position!.start.offset ?? 0;
-    const end = heading.position!.end.offset ?? start;
+    const start = (heading.position!.start.offset ?? 0) + shift;
+    const end = (heading.position!.end.offset ?? start - shift) + shift;
     let sectionEnd = text.length;
     for (let j = i + 1; j < top.length; j++) {
       const next = top[j]!;
       if (next.type === 'heading' && (next as Heading).depth <= heading.depth) {
-        sectionEnd = next.position?.start.offset ?? text.length;
+        sectionEnd = next.position?.start.offset !== undefined ? next.position.start.offset + shift : text.length;
         break;
       }
     }

@@ -86,3 +86,18 @@ describe('entry sources', () => {
     }
   });
 });
+
+describe('body headings', () => {
+  const files = readdirSync(modelsDir).filter((f) => f.endsWith('.md'));
+  const variants = (text: string) => [text, text.replace(/\n/g, '\r\n'), `\uFEFF${text}`.slice(1)];
+  it.each(files)('are the same with and without the reduced frontmatter in threat-models/%s', (file) => {
+    for (const text of variants(readFileSync(join(modelsDir, file), 'utf8'))) {
+      const fast = parseModelText(file, text);
+      const full = parseModelText(file, text, { reduceFrontmatter: false });
+      expect(fast.headings.length).toBeGreaterThan(3);
+      expect(fast.headings).toEqual(full.headings);
+      expect(fast.bodyStart).toBe(full.bodyStart);
+      expect(fast.yamlSource).toBe(full.yamlSource);
+    }
+  });
+});
