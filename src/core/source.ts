@@ -10,11 +10,15 @@ export class LineIndex {
   readonly length: number;
   constructor(text: string) {
     const starts = [0];
-    for (let i = 0; i < text.length; i++) {
-      const code = text.charCodeAt(i);
-      if (code === 10) starts.push(i + 1);
-      // A lone CR (old Mac endings) also ends a line, as YAML and micromark treat it.
-      else if (code === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+    if (text.includes('\r')) {
+      for (let i = 0; i < text.length; i++) {
+        const code = text.charCodeAt(i);
+        if (code === 10) starts.push(i + 1);
+        // A lone CR (old Mac endings) also ends a line, as YAML and micromark treat it.
+        else if (code === 13 && text.charCodeAt(i + 1) !== 10) starts.push(i + 1);
+      }
+    } else {
+      for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
     }
     this.starts = starts;
     this.length = text.length;
