@@ -185,6 +185,18 @@ export interface CoverGlob {
  * it, so `src/upload` and `src/upload/` mean `src/upload/**`. Hidden files match.
  */
 export function compileCover(glob: string): CoverGlob {
+  let compiled = coverCache.get(glob);
+  if (!compiled) {
+    if (coverCache.size >= 10_000) coverCache.clear();
+    compiled = compileCoverUncached(glob);
+    coverCache.set(glob, compiled);
+  }
+  return compiled;
+}
+
+const coverCache = new Map<string, CoverGlob>();
+
+function compileCoverUncached(glob: string): CoverGlob {
   let pattern = glob.trim().replace(/^(\.\/)+/, '').replace(/^\/+/, '');
   const scan = picomatch.scan(pattern);
   if (!scan.isGlob) {
