@@ -1,12 +1,14 @@
 // The one configuration source read by the CLI and the site:
 // `threatmark.config.yaml` at the repository root, validated like a model.
 import { existsSync } from 'node:fs';
-import { resolve, relative, isAbsolute } from 'node:path';
+import { dirname, resolve, relative, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import { DiagnosticSink, didYouMean, type RuleMeta } from './diagnostics.ts';
 import { locate, parseYamlText } from './parse.ts';
 import { DEFAULT_RISK_SCALE, type RiskScale } from './risk.ts';
 import { readSource } from './source.ts';
+import { loadCustomRules } from './rules/custom.ts';
+import { BUILTIN_RULES, type RuleDefinition } from './rules/index.ts';
 import { SEVERITIES, type Diagnostic, type DiagnosticSeverity, type Severity } from './types.ts';
 import { validateAgainst } from './validate.ts';
 
@@ -36,6 +38,8 @@ export interface ResolvedConfig {
   rules: Record<string, CheckLevel>;
   /** Files with team-defined rules (rules engine). */
   customRules: string[];
+  /** The valid rules loaded from `customRules` (rules engine). */
+  customRuleDefinitions: RuleDefinition[];
   /** The configuration file, when there is one (absolute). */
   configFile?: string;
 }
@@ -92,6 +96,7 @@ export function defaultConfig(root: string): ResolvedConfig {
     checks: {},
     rules: {},
     customRules: [],
+    customRuleDefinitions: [],
   };
 }
 
@@ -195,7 +200,19 @@ export async function loadConfig(cwd: string, explicit?: string, knownChecks: re
     }
   }
   config.customRules = take<string[]>('custom_rules', isStringList) ?? [];
-  return { config, diagnostics: sink.diagnostics };
+  // Rules engine: custom rule files (relative to the configuration file), and `rules:` ids that name no rule.
+  const ruleDiagnostics: Diagnostic[] = [];
+  if (config.customRules.length > 0) {
+    const loaded = await loadCustomRules(dirname(file), config.customRules, (path) => displayPath(cwd, path), BUILTIN_RULES.map((r) => r.id));
+    config.customRuleDefinitions = loaded.rules;
+    ruleDiagnostics.push(...loaded.diagnostics);
+    for (const i of loaded.unmatched) sink.report('custom-rule-invalid', 'warning', `custom_rules[${i}]: no file matches \`${config.customRules[i]}\``, locate(parsed, ['custom_rules', i]).range);
+  }
+  const ruleIds = [...BUILTIN_RULES.map((r) => r.id), ...config.customRuleDefinitions.map((r) => r.id)];
+  for (const id of Object.keys(config.rules)) {
+    if (!ruleIds.includes(id)) sink.report('config-invalid', 'error', `rules.${id}: there is no rule with this id${didYouMean(id, ruleIds)}`, locate(parsed, ['rules', id], 'key').range);
+  }
+  return { config, diagnostics: [...sink.diagnostics, ...ruleDiagnostics] };
 }
 
 export function displayPath(cwd: string, file: string): string {

@@ -8,6 +8,7 @@ import { linddunCoverageCheck, strideCoverageCheck } from './coverage.ts';
 import { coversCheck } from './covers.ts';
 import { duplicateModelIdCheck } from './duplicate-ids.ts';
 import { exclusionsCheck } from './exclusions.ts';
+import { findingsCheck } from './findings.ts';
 import { gateCheck } from './gate.ts';
 import { headingsCheck } from './headings.ts';
 import { mitigationRefsCheck } from './mitigation-refs.ts';
@@ -29,6 +30,7 @@ export const MODEL_CHECKS: ModelCheck[] = [
   headingsCheck,
   coversCheck,
   mitigationRefsCheck,
+  findingsCheck,
 ];
 
 export const PROJECT_CHECKS: ProjectCheck[] = [duplicateModelIdCheck];

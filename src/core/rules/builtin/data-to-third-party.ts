@@ -1,0 +1,34 @@
+// Built-in rule. The condition is data in the rules language (see ../types.ts),
+// the same language custom rule files use; `threatmark rules data-to-third-party` prints it.
+import type { RuleDefinition } from '../types.ts';
+
+export const rule: RuleDefinition = {
+  id: 'data-to-third-party',
+  title: 'Sensitive or personal data sent to a third-party system',
+  categories: ['information-disclosure', 'data-disclosure', 'non-compliance'],
+  appliesTo: ['flow'],
+  when: 'hands sensitive or personal data from one of our processes or stores to an external system (not a person)',
+  condition: {
+    all: [
+      { from: { attribute: 'type', in: ['process', 'store'] } },
+      {
+        to: { all: [{ attribute: 'type', equals: 'external' }, { not: { attribute: 'human', equals: true } }] },
+      },
+      {
+        any: [
+          { data: { attribute: 'sensitive', equals: true } },
+          { data: { attribute: 'personal', equals: true } },
+        ],
+      },
+    ],
+  },
+  likelihood: 'medium',
+  impact: 'high',
+  explanation: 'Data handed to another organisation leaves your controls: it is subject to their security, retention and legal regime. For personal data this is a disclosure that needs a legal basis, a processing agreement and minimisation.',
+  mitigations: [
+    'Send only the fields the recipient needs (minimise, pseudonymise); document the legal basis and processing agreement.',
+    'Verify the recipient\'s security commitments and retention; prefer regional endpoints where data residency matters.',
+  ],
+  refs: ['CWE-359', 'CWE-201', 'https://linddun.org/threat-types/'],
+  source: 'builtin',
+};

@@ -1,0 +1,47 @@
+// Built-in rule. The condition is data in the rules language (see ../types.ts),
+// the same language custom rule files use; `threatmark rules improper-output-handling` prints it.
+import type { RuleDefinition } from '../types.ts';
+
+export const rule: RuleDefinition = {
+  id: 'improper-output-handling',
+  title: 'Model output used without validation',
+  categories: ['tampering', 'elevation-of-privilege'],
+  appliesTo: ['flow'],
+  when: 'takes the output of an LLM, agent or RAG component to a person, or to a process that interprets it (SQL, HTML, templates, serialized data) or does not validate it',
+  condition: {
+    all: [
+      { from: { attribute: 'ai', in: ['llm', 'agent', 'rag'], if_unknown: false } },
+      {
+        to: {
+          any: [
+            { attribute: 'human', equals: true, if_unknown: false },
+            {
+              all: [
+                { attribute: 'type', equals: 'process' },
+                {
+                  any: [
+                    {
+                      attribute: 'parses',
+                      in: ['sql', 'html', 'templates', 'serialized', 'xml', 'yaml'],
+                      if_unknown: false,
+                    },
+                    { not: { attribute: 'validates_input', equals: true } },
+                  ],
+                },
+              ],
+            },
+          ],
+        },
+      },
+    ],
+  },
+  likelihood: 'medium',
+  impact: 'high',
+  explanation: 'Model output is attacker-influenced text. Passed to an interpreter it becomes SQL, script or template injection; rendered to a person it can carry script, phishing links or data-exfiltrating image URLs.',
+  mitigations: [
+    'Validate model output against the expected structure before use; encode it for the context it is rendered in.',
+    'Never pass model output to interpreters without parameterization; block remote images and links in rendered answers.',
+  ],
+  refs: ['CWE-1426', 'CWE-79', 'https://genai.owasp.org/llmrisk/llm052025-improper-output-handling/'],
+  source: 'builtin',
+};

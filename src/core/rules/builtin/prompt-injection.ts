@@ -1,0 +1,33 @@
+// Built-in rule. The condition is data in the rules language (see ../types.ts),
+// the same language custom rule files use; `threatmark rules prompt-injection` prints it.
+import type { RuleDefinition } from '../types.ts';
+
+export const rule: RuleDefinition = {
+  id: 'prompt-injection',
+  title: 'Prompt injection',
+  categories: ['tampering', 'elevation-of-privilege'],
+  appliesTo: ['process'],
+  when: 'is an LLM, agent or RAG component that content from an untrusted zone can reach, directly or through stored data',
+  condition: {
+    all: [
+      { attribute: 'ai', in: ['llm', 'agent', 'rag'], if_unknown: false },
+      { attribute: 'reachable_from_untrusted', equals: true },
+    ],
+  },
+  likelihood: 'high',
+  impact: 'medium',
+  explanation: 'Language models follow instructions found anywhere in their context. Text an attacker controls, typed directly or planted in documents, tickets, web pages or tool results, can override the system prompt, leak context or drive tools.',
+  mitigations: [
+    'Treat model output as untrusted: enforce authorization in tools and retrievers, not in the prompt.',
+    'Separate and label untrusted content in the context; filter known injection patterns; require human approval for consequential actions.',
+    'Test with direct and indirect injection payloads in CI.',
+  ],
+  refs: [
+    'AML.T0051',
+    'AML.T0051.000',
+    'AML.T0051.001',
+    'CWE-1427',
+    'https://genai.owasp.org/llmrisk/llm01-prompt-injection/',
+  ],
+  source: 'builtin',
+};
