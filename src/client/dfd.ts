@@ -16,8 +16,24 @@ function isDark(): boolean {
 
 let counter = 0;
 
-async function renderOne(figure: HTMLElement): Promise<void> {
+function initialize(dark: boolean): void {
+  mermaid.initialize({
+    startOnLoad: false,
+    securityLevel: 'strict',
+    theme: dark ? 'dark' : 'default',
+    // dagre: mermaid 12 defaults to ELK, which is larger and slower for small DFDs.
+    layout: 'dagre',
+    // HTML labels (sanitised by mermaid's DOMPurify): the DFD's labels carry entity codes
+    // (`#60;` for `<`) that only HTML labels turn back into the characters.
+    htmlLabels: true,
+    flowchart: { useMaxWidth: true },
+    fontFamily: 'system-ui, sans-serif',
+  });
+}
+
+async function renderOne(figure: HTMLElement, dark: boolean): Promise<void> {
   const canvas = figure.querySelector<HTMLElement>('[data-dfd-canvas]');
+  const print = figure.querySelector<HTMLElement>('[data-dfd-print]');
   const source = figure.querySelector<HTMLElement>('[data-dfd-source]')?.textContent ?? '';
   if (!canvas || !source.trim()) return;
   let map: Record<string, DfdTarget> = {};
@@ -29,10 +45,20 @@ async function renderOne(figure: HTMLElement): Promise<void> {
   try {
     // bindFunctions is not called: it only wires tooltips and click callbacks, which the
     // DFD does not use (and strict mode disables).
+    initialize(dark);
     const { svg } = await mermaid.render(`dfd-svg-${++counter}`, source);
     canvas.innerHTML = svg;
     canvas.removeAttribute('role');
     linkNodes(canvas, map);
+    // Paper is white: in dark mode, keep a light rendering for print.
+    if (print) {
+      if (dark) {
+        initialize(false);
+        print.innerHTML = (await mermaid.render(`dfd-svg-${++counter}`, source)).svg;
+      } else {
+        print.replaceChildren();
+      }
+    }
     figure.dataset.rendered = 'true';
   } catch (error) {
     const status = document.createElement('p');
@@ -76,20 +102,8 @@ function linkNodes(canvas: HTMLElement, map: Record<string, DfdTarget>): void {
 
 export async function renderDiagrams(): Promise<void> {
   const figures = [...document.querySelectorAll<HTMLElement>('[data-dfd]')];
-  if (figures.length === 0) return;
-  mermaid.initialize({
-    startOnLoad: false,
-    securityLevel: 'strict',
-    theme: isDark() ? 'dark' : 'default',
-    // dagre: mermaid 12 defaults to ELK, which is larger and slower for small DFDs.
-    layout: 'dagre',
-    // HTML labels (sanitised by mermaid's DOMPurify): the DFD's labels carry entity codes
-    // (`#60;` for `<`) that only HTML labels turn back into the characters.
-    htmlLabels: true,
-    flowchart: { useMaxWidth: true },
-    fontFamily: 'system-ui, sans-serif',
-  });
-  for (const figure of figures) await renderOne(figure);
+  const dark = isDark();
+  for (const figure of figures) await renderOne(figure, dark);
 }
 
 // Re-draw with the other theme when the reader switches it.

@@ -85,10 +85,10 @@ describe('pages', () => {
     const tree = await page('models/profile-upload/index.html');
     const headings = all(tree, (el) => el.tagName === 'h2').map(hastText);
     expect(headings.slice(0, 4)).toEqual([
-      '1.What are we working on?',
-      '2.What can go wrong?',
-      '3.What are we going to do about it?',
-      '4.Did we do a good job?',
+      '1. What are we working on?',
+      '2. What can go wrong?',
+      '3. What are we going to do about it?',
+      '4. Did we do a good job?',
     ]);
     for (const id of ['UP-1', 'UP-2', 'UP-3', 'UP-4', 'UP-5', 'UP-6']) expect(byId(tree, `threat-${id}`), id).toHaveLength(1);
     for (const id of ['browser', 'gateway', 'upload', 'bucket']) expect(byId(tree, `element-${id}`), id).toHaveLength(1);
@@ -129,6 +129,14 @@ describe('pages', () => {
     const gaps = await read(dist, 'models/payments/index.html');
     expect(gaps).toContain('state-gap');
     expect(hastText(parse(gaps))).toContain('Gap');
+  });
+
+  it('lists the rules engine findings with their answers', async () => {
+    const tree = await page('models/profile-upload/index.html');
+    const text = (id: string) => hastText(byId(tree, id)[0]!);
+    expect(text('finding-malicious-file-upload@upload')).toContain('Threat UP-2');
+    expect(text('finding-store-without-backup@bucket')).toContain('Not applicable: Photos can be uploaded again by their owners.');
+    expect(text('finding-path-traversal@upload')).toContain('Unanswered');
   });
 
   it('model page risk matrix puts threat ids in their cells', async () => {

@@ -30,7 +30,7 @@ describe.skipIf(!hasBrowser)('site in a browser', () => {
       executablePath: CHROMIUM,
       args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu', '--disable-component-update', '--no-first-run'],
     });
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    context = await browser.newContext({ viewport: { width: 1280, height: 900 }, reducedMotion: 'reduce' });
     // Anything not served by the test server is recorded and refused.
     await context.route('**/*', (route) => {
       const url = route.request().url();
@@ -74,12 +74,12 @@ describe.skipIf(!hasBrowser)('site in a browser', () => {
     for (const node of await nodes.all()) await node.hover();
     const browserNode = page.locator('[data-dfd-canvas] g.node[data-target="#element-browser"]');
     await browserNode.click();
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#element-browser');
+    await expect.poll(() => page.evaluate(() => location.hash), { timeout: 10_000 }).toBe('#element-browser');
     // Keyboard: nodes are focusable links (mermaid's SVG <a>).
     const bucket = page.locator('[data-dfd-canvas] a:has(> g.node[data-target="#element-bucket"])');
     await bucket.focus();
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => location.hash)).toBe('#element-bucket');
+    await expect.poll(() => page.evaluate(() => location.hash), { timeout: 10_000 }).toBe('#element-bucket');
     await page.close();
   });
 
@@ -101,7 +101,7 @@ describe.skipIf(!hasBrowser)('site in a browser', () => {
     const page = await open('/');
     await page.keyboard.press('/');
     const input = page.locator('#search-input');
-    await expect.poll(() => input.evaluate((el) => el === document.activeElement)).toBe(true);
+    await expect.poll(() => input.evaluate((el) => el === document.activeElement), { timeout: 10_000 }).toBe(true);
     await input.fill('Malicious file parsed');
     const first = page.locator('#search-results a.result-title').first();
     await first.waitFor({ timeout: 15_000 });
@@ -109,13 +109,13 @@ describe.skipIf(!hasBrowser)('site in a browser', () => {
     expect(await first.getAttribute('href')).toBe('/models/profile-upload/#threat-UP-2');
     await first.click();
     await page.waitForURL('**/models/profile-upload/#threat-UP-2');
-    await expect.poll(() => page.locator('#threat-UP-2').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#threat-UP-2').isVisible(), { timeout: 10_000 }).toBe(true);
     const inView = () =>
       page.locator('#threat-UP-2').evaluate((el) => {
         const r = el.getBoundingClientRect();
         return r.top >= 0 && r.top < window.innerHeight;
       });
-    await expect.poll(inView).toBe(true);
+    await expect.poll(inView, { timeout: 10_000 }).toBe(true);
     await page.close();
   });
 
@@ -135,7 +135,7 @@ describe.skipIf(!hasBrowser)('site in a browser', () => {
     await page.locator('#search-filter-severity').selectOption('Medium');
     await expect.poll(() => summary.textContent(), { timeout: 10_000 }).toBe('1 result.');
     await page.keyboard.press('Escape');
-    await expect.poll(() => page.locator('#search-dialog').evaluate((d) => (d as HTMLDialogElement).open)).toBe(false);
+    await expect.poll(() => page.locator('#search-dialog').evaluate((d) => (d as HTMLDialogElement).open), { timeout: 10_000 }).toBe(false);
     await page.close();
   });
 
@@ -150,7 +150,7 @@ describe.skipIf(!hasBrowser)('site in a browser', () => {
     expect(await page.locator('[data-filter-count]').textContent()).toBe('3 of 15 threats match 2 filters.');
     expect(await page.evaluate(() => location.search)).toBe('?model=payments&status=accepted');
     await page.click('button[type="reset"]');
-    await expect.poll(visible).toBe(15);
+    await expect.poll(visible, { timeout: 10_000 }).toBe(15);
     await page.selectOption('select[name="category"]', 'tampering');
     const categories = await page.locator('#all-threats tbody tr:not([hidden])').evaluateAll((rows) => rows.map((r) => (r as HTMLElement).dataset.category));
     expect(categories.length).toBeGreaterThan(0);
@@ -186,7 +186,7 @@ describe.skipIf(!hasBrowser)('site in a browser', () => {
     await page.keyboard.press('Tab');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
     await page.keyboard.press('Enter');
-    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('main');
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id), { timeout: 10_000 }).toBe('main');
     await page.close();
   });
 
