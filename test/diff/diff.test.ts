@@ -186,7 +186,7 @@ describe('threatmark diff: behaviour', () => {
       ['upload', 'changed'],
     ]);
     // The draft's open HIGH threat (UP-2) is an error of the new model.
-    expect(result.headline).toBe('1 new model, 4 new threats, 1 new error');
+    expect(result.headline).toBe('1 new model, 4 new threats, 2 unanswered findings, 1 new error');
   });
 
   it('JSON output carries the whole comparison', async () => {
@@ -252,5 +252,43 @@ describe('threatmark diff: behaviour', () => {
     const bad = cli(repo.dir, ['diff', 'main', '--format', 'html']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--format must be one of markdown, json');
+  });
+});
+
+describe('findings (filled by the rules engine)', () => {
+  it('reports new, resolved, newly answered and no longer answered findings', async () => {
+    const { checkText } = await import('../../src/core/project.ts');
+    const { defaultConfig } = await import('../../src/core/config.ts');
+    const { diffModel } = await import('../../src/core/diff.ts');
+    const config = defaultConfig(tempDir('findings'));
+    const load = () => checkText(modelText(uploadModel()), { display: 'upload.md', relativePath: 'upload.md', config, today: TODAY }).model!;
+    const finding = (id: string, answered: boolean) => ({
+      id,
+      rule: id.split('@')[0]!,
+      target: id.split('@')[1]!,
+      targetKind: 'element' as const,
+      title: `Finding ${id}`,
+      categories: ['tampering' as const],
+      likelihood: 'medium',
+      impact: 'high',
+      severity: 'high' as const,
+      message: 'because',
+      unknowns: [],
+      ...(answered ? { answer: { kind: 'threat' as const, threat: 'UP-1' } } : {}),
+    });
+    const before = load();
+    const after = load();
+    before.findings = [finding('gone@api', false), finding('fixed@api', false), finding('broken@api', true)];
+    after.findings = [finding('fixed@api', true), finding('broken@api', false), finding('new@bucket', false)];
+    const diff = diffModel(before, after, { before: [], after: [] }, (m) => m.file);
+    expect(diff.kind).toBe('changed');
+    expect(diff.findings.added.map((f) => f.id)).toEqual(['new@bucket']);
+    expect(diff.findings.removed.map((f) => f.id)).toEqual(['gone@api']);
+    expect(diff.findings.answered.map((f) => f.id)).toEqual(['fixed@api']);
+    expect(diff.findings.unanswered.map((f) => f.id)).toEqual(['broken@api']);
+    // An empty list on both sides is no change.
+    before.findings = [];
+    after.findings = [];
+    expect(diffModel(before, after, { before: [], after: [] }, (m) => m.file).kind).toBe('unchanged');
   });
 });
