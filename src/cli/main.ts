@@ -9,6 +9,8 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   new: { summary: 'scaffold a new threat model that passes check', load: async () => (await import('./new.ts')).newCommand },
   build: { summary: 'validate, then build the static site with search', load: async () => (await import('./build-command.ts')).buildCommand },
   schema: { summary: 'print the JSON Schema of the frontmatter', load: async () => (await import('./schema.ts')).schemaCommand },
+  rules: { summary: 'list the rules engine\'s rules, or explain one (`rules ID`)', load: async () => (await import('./rules.ts')).rulesCommand },
+  suggest: { summary: 'print threat stubs for findings no threat answers yet', load: async () => (await import('./suggest.ts')).suggestCommand },
   diff: { summary: 'what changed in the threat models since a git revision (PR comment)', load: async () => (await import('./diff.ts')).diffCommand },
 };
 
