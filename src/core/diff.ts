@@ -27,6 +27,7 @@ import {
 import { CATEGORY_LABELS } from './methodology.ts';
 import { locate, type ParsedFile } from './parse.ts';
 import { checkProject, checkText } from './project.ts';
+import { escapeCode, escapeMessage, escapeText } from './reporters/markdown.ts';
 import { DEFAULT_MAX_FILE_BYTES, decodeSource, formatBytes } from './source.ts';
 import { SEVERITIES, type Category, type Diagnostic, type Finding, type Range, type ResolvedModel, type ResolvedThreat, type Severity, type ThreatStatus } from './types.ts';
 
@@ -830,31 +831,6 @@ export function headline(counts: DiffCounts, models: readonly ModelDiff[]): stri
 // ---------------------------------------------------------------------------
 // Markdown (pull-request comment, job summary)
 
-/** Author text for Markdown: one line, with Markdown and HTML syntax escaped. */
-export function mdText(text: string): string {
-  return text
-    .replace(/[\r\n\t]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)
-    .replace(/@(?=[A-Za-z0-9])/g, '@\u200B');
-}
-
-/** An owner: a mention stays a mention (the person accepted the risk). */
-function mdOwner(owner: string): string {
-  return /^@[A-Za-z0-9][A-Za-z0-9-]*(\/[A-Za-z0-9._-]+)?$/.test(owner) ? owner : mdText(owner);
-}
-
-/** Inline code that holds any text. */
-export function mdCode(text: string): string {
-  const flat = text.replace(/[\r\n]+/g, ' ');
-  const longest = Math.max(0, ...[...flat.matchAll(/`+/g)].map((m) => m[0].length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${fence}${pad}${flat.replace(/\|/g, '\\|')}${pad}${fence}`;
-}
-
 const KIND_MARK = { added: '🆕 new', removed: '🗑️ removed', changed: '✏️ changed' } as const;
 const SEVERITY_LABEL = (s: Severity | undefined) => (s ? s.toUpperCase() : '—');
 
@@ -866,15 +842,14 @@ function threatRow(t: ThreatDiff): string {
   const rest = t.changes
     .filter((c) => c.field !== 'severity' && c.field !== 'status')
     .map((c) => {
-      const show = c.field === 'acceptance owner' ? mdOwner : mdText;
-      return `${c.field} ${c.from !== undefined ? show(c.from) : '—'} → ${c.to !== undefined ? show(c.to) : '—'}`;
+      return `${c.field} ${c.from !== undefined ? escapeText(c.from) : '—'} → ${c.to !== undefined ? escapeText(c.to) : '—'}`;
     })
     .join('; ');
-  return `| ${KIND_MARK[t.kind]} | ${mdCode(t.threat.id)} ${mdText(t.threat.title)} | ${severity} | ${statusText} | ${rest} |`;
+  return `| ${KIND_MARK[t.kind]} | ${escapeCode(t.threat.id)} ${escapeText(t.threat.title)} | ${severity} | ${statusText} | ${rest} |`;
 }
 
 function cellText(c: CoverageCellRef): string {
-  return `${c.targetKind === 'flow' ? 'flow' : 'element'} ${mdCode(c.target)}: ${CATEGORY_LABELS[c.category].toLowerCase()}`;
+  return `${c.targetKind === 'flow' ? 'flow' : 'element'} ${escapeCode(c.target)}: ${CATEGORY_LABELS[c.category].toLowerCase()}`;
 }
 
 function listOf<T>(items: readonly T[], render: (item: T) => string, max = 20): string[] {
@@ -883,18 +858,10 @@ function listOf<T>(items: readonly T[], render: (item: T) => string, max = 20): 
   return shown;
 }
 
-/** A diagnostic message: its `code` spans stay code, the rest is escaped text. */
-export function mdMessage(message: string): string {
-  return message
-    .split(/(`[^`\n]*`)/)
-    .map((part) => (part.length > 1 && part.startsWith('`') && part.endsWith('`') ? mdCode(part.slice(1, -1)) : mdText(part)))
-    .join('');
-}
-
 /** A diagnostic; fixed ones are shown without a position (it was in BASE's version of the file). */
 function diagnosticLine(d: DiagnosticRef, fixed = false): string {
   const icon = d.severity === 'error' ? '❌' : d.severity === 'warning' ? '⚠️' : 'ℹ️';
-  return `${icon} ${mdCode(fixed ? d.file : `${d.file}:${d.line}:${d.column}`)} ${mdMessage(d.message)} (${mdCode(d.rule)})`;
+  return `${icon} ${escapeCode(fixed ? d.file : `${d.file}:${d.line}:${d.column}`)} ${escapeMessage(d.message)} (${escapeCode(d.rule)})`;
 }
 
 function percent(c: CoverageDiff['before']): string {
@@ -909,11 +876,11 @@ function delta(before: number, after: number): string {
 function modelSection(m: ModelDiff, withDfd: boolean): string {
   const lines: string[] = [];
   const kind = m.kind === 'added' ? ' (new model)' : m.kind === 'removed' ? ' (removed)' : '';
-  lines.push(`### ${mdCode(m.id)} ${mdText(m.title)}${kind}`, '');
-  const facts = [mdCode(m.file)];
-  if (m.movedFrom) facts.push(`moved from ${mdCode(m.movedFrom)}`);
+  lines.push(`### ${escapeCode(m.id)} ${escapeText(m.title)}${kind}`, '');
+  const facts = [escapeCode(m.file)];
+  if (m.movedFrom) facts.push(`moved from ${escapeCode(m.movedFrom)}`);
   if (m.kind === 'added' || m.kind === 'removed') facts.push(n(m.threatCount, 'threat'));
-  if (m.other.length) facts.push(`also changed: ${m.other.map(mdText).join(', ')}`);
+  if (m.other.length) facts.push(`also changed: ${m.other.map(escapeText).join(', ')}`);
   lines.push(facts.join(' · '), '');
 
   if (m.threats.length > 0) {
@@ -926,9 +893,9 @@ function modelSection(m: ModelDiff, withDfd: boolean): string {
     lines.push('**Newly accepted risks**', '');
     lines.push(
       ...listOf(m.newlyAccepted, (r) => {
-        const who = [r.owner && `by ${mdOwner(r.owner)}`, r.expires && `until ${r.expires}`].filter(Boolean).join(' ');
+        const who = [r.owner && `by ${escapeText(r.owner)}`, r.expires && `until ${r.expires}`].filter(Boolean).join(' ');
         const was = r.previousStatus ? ` (was ${r.previousStatus})` : ' (new threat)';
-        return `${mdCode(r.threat)} ${mdText(r.title)}: **${SEVERITY_LABEL(r.severity)}**, accepted ${who}${was}${r.rationale ? ` — ${mdText(r.rationale)}` : ''}`;
+        return `${escapeCode(r.threat)} ${escapeText(r.title)}: **${SEVERITY_LABEL(r.severity)}**, accepted ${who}${was}${r.rationale ? ` — ${escapeText(r.rationale)}` : ''}`;
       }),
       '',
     );
@@ -942,7 +909,7 @@ function modelSection(m: ModelDiff, withDfd: boolean): string {
   const f = m.findings;
   if (f.added.length + f.removed.length + f.answered.length + f.unanswered.length > 0) {
     lines.push('**Findings**', '');
-    const finding = (x: FindingRef) => `${mdCode(x.id)} ${mdText(x.title)} (${SEVERITY_LABEL(x.severity)})`;
+    const finding = (x: FindingRef) => `${escapeCode(x.id)} ${escapeText(x.title)} (${SEVERITY_LABEL(x.severity)})`;
     lines.push(...listOf(f.added, (x) => `🆕 ${finding(x)}${x.answered ? ', answered' : ', **unanswered**'}`));
     lines.push(...listOf(f.unanswered, (x) => `⚠️ ${finding(x)} is no longer answered`));
     lines.push(...listOf(f.answered, (x) => `✅ ${finding(x)} is now answered`));
@@ -955,7 +922,7 @@ function modelSection(m: ModelDiff, withDfd: boolean): string {
     lines.push(...listOf(m.diagnostics.fixed, (d) => `fixed: ${diagnosticLine(d, true)}`));
     lines.push('');
   }
-  const removedParts = [...m.elements.removed.map((id) => `element ${mdCode(id)}`), ...m.flows.removed.map((id) => `flow ${mdCode(id)}`)];
+  const removedParts = [...m.elements.removed.map((id) => `element ${escapeCode(id)}`), ...m.flows.removed.map((id) => `flow ${escapeCode(id)}`)];
   if (m.kind === 'changed' && removedParts.length) lines.push(`Removed from the diagram: ${removedParts.join(', ')}`, '');
   if (withDfd && m.dfd) {
     const highlighted = m.elements.added.length + m.elements.changed.length + m.flows.added.length + m.flows.changed.length;
@@ -977,15 +944,15 @@ export function formatDiffMarkdown(result: DiffResult, options: MarkdownOptions 
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const head: string[] = [];
   head.push('## Threat model changes', '');
-  head.push(`**${mdText(result.headline).replace(/@\u200B/g, '@')}**`, '');
-  const baseName = result.base.how === 'merge-base' ? `the merge base with ${mdCode(result.base.ref)}` : mdCode(result.base.ref);
-  head.push(`Compared with ${baseName} (${mdCode(result.base.commit.slice(0, 12))}) · ${n(result.changedFiles, 'file')} changed · dates as of ${result.today}`, '');
+  head.push(`**${escapeText(result.headline)}**`, '');
+  const baseName = result.base.how === 'merge-base' ? `the merge base with ${escapeCode(result.base.ref)}` : escapeCode(result.base.ref);
+  head.push(`Compared with ${baseName} (${escapeCode(result.base.commit.slice(0, 12))}) · ${n(result.changedFiles, 'file')} changed · dates as of ${result.today}`, '');
 
   if (result.untouched.length > 0) {
     head.push('> [!WARNING]', '> **Code changed, its threat model did not.** Review these models against the change:');
     for (const u of result.untouched) {
-      const files = u.files.slice(0, 10).map(mdCode).join(', ') + (u.files.length > 10 ? ` and ${u.files.length - 10} more` : '');
-      head.push(`> - ${mdCode(u.model)} (${mdCode(u.file)}) covers ${u.covers.map(mdCode).join(', ')}; changed: ${files}`);
+      const files = u.files.slice(0, 10).map(escapeCode).join(', ') + (u.files.length > 10 ? ` and ${u.files.length - 10} more` : '');
+      head.push(`> - ${escapeCode(u.model)} (${escapeCode(u.file)}) covers ${u.covers.map(escapeCode).join(', ')}; changed: ${files}`);
     }
     head.push('');
   }
@@ -999,7 +966,7 @@ export function formatDiffMarkdown(result: DiffResult, options: MarkdownOptions 
       const threats = [added && `+${added}`, removed && `−${removed}`, changed && `~${changed}`].filter(Boolean).join(' ') || '—';
       const coverage = m.kind === 'removed' ? '—' : m.kind === 'added' ? `${m.coverage.after?.percent ?? 0}%` : m.coverage.before?.percent === m.coverage.after?.percent ? `${m.coverage.after?.percent ?? 0}%` : `${m.coverage.before?.percent ?? 0}% → ${m.coverage.after?.percent ?? 0}%`;
       const kind = m.kind === 'added' ? 'new' : m.kind;
-      head.push(`| ${mdCode(m.id)} ${mdText(m.title)} | ${kind} | ${threats} | ${coverage} | ${delta(m.errors.before, m.errors.after)} | ${delta(m.warnings.before, m.warnings.after)} |`);
+      head.push(`| ${escapeCode(m.id)} ${escapeText(m.title)} | ${kind} | ${threats} | ${coverage} | ${delta(m.errors.before, m.errors.after)} | ${delta(m.warnings.before, m.warnings.after)} |`);
     }
     head.push('');
   }

@@ -240,8 +240,9 @@ describe('threatmark diff: behaviour', () => {
     });
     const md = formatDiffMarkdown(await diff(repo));
     const row = md.split('\n').find((l) => l.includes('UP-5'))!;
-    expect(row).toContain('&lt;img src=x onerror=alert(1)&gt; \\[click\\](javascript:x) @\u200Beveryone \\| \\`code\\`');
+    expect(row).toContain('&lt;img src=x onerror=alert(1)&gt; &#91;click&#93;(javascript:x) <code>&#64;everyone</code> &#124; &#96;code&#96;');
     expect(row).not.toContain('<img');
+    expect(row.split(' | ')).toHaveLength(5);
   });
 
   it('the CLI writes the file given by --output and rejects bad options', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileCover, parseLog, parseLsFiles, PathIndex, History } from '../../src/core/git.ts';
 import { parseCodeRef } from '../../src/core/checks/mitigation-refs.ts';
-import { fetchHint, headline, mdCode, mdMessage, mdText, type DiffCounts, type ModelDiff } from '../../src/core/diff.ts';
+import { fetchHint, headline, type DiffCounts, type ModelDiff } from '../../src/core/diff.ts';
 
 describe('covers globs', () => {
   it('match repository-relative paths, hidden files included; plain paths cover what is under them', () => {
@@ -80,15 +80,7 @@ describe('fetch hints', () => {
   });
 });
 
-describe('Markdown of author text', () => {
-  it('escapes HTML, Markdown syntax and mentions; code spans hold backticks', () => {
-    expect(mdText('<b>x</b> *y* [l](u) @bob a|b')).toBe('&lt;b&gt;x&lt;/b&gt; \\*y\\* \\[l\\](u) @\u200Bbob a\\|b');
-    expect(mdText('one\ntwo')).toBe('one two');
-    expect(mdCode('a`b')).toBe('``a`b``');
-    expect(mdCode('`x')).toBe('`` `x ``');
-    expect(mdMessage('threat `UP-1` is <open>')).toBe('threat `UP-1` is &lt;open&gt;');
-  });
-
+describe('headline', () => {
   it('headline: accepted risks are named one by one, then summarised', () => {
     const counts = { modelsAdded: 0, modelsRemoved: 0, modelsChanged: 1, threatsAdded: 2, threatsRemoved: 0, threatsChanged: 0, newlyAccepted: 0, newGaps: 0, closedGaps: 0, findingsAdded: 0, findingsUnanswered: 0, errorsIntroduced: 0, errorsFixed: 0, warningsIntroduced: 0, warningsFixed: 0, untouched: 0 } satisfies DiffCounts;
     const risk = (severity: 'high' | 'medium', owner: string) => ({ model: 'm', threat: 't', title: 'T', severity, owner, expires: '2027-03-01' });
