@@ -1,24 +1,27 @@
 // The SARIF, GitHub and Markdown reporters on results built in-process, where
 // hostile or oversized diagnostics are easy to inject.
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Html, Root, Table } from 'mdast';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkProject, type ProjectResult } from '../../src/core/project.ts';
 import { escapeData, escapeProperty, formatGithubAnnotations, workflowCommand } from '../../src/core/reporters/github.ts';
 import { escapeMessage, escapeText, formatMarkdown } from '../../src/core/reporters/markdown.ts';
 import { formatSarif } from '../../src/core/reporters/sarif.ts';
 import type { Diagnostic } from '../../src/core/types.ts';
-import { FIXTURES, TODAY } from '../cli/helpers.ts';
+import { FIXTURES, TODAY, cleanup, tempDir } from '../cli/helpers.ts';
 import { githubProblems, sarifSchemaErrors } from '../cli/sarif-validate.ts';
 
 type Json = Record<string, any>;
 
 let invalid: ProjectResult;
 let valid: ProjectResult;
+
+afterAll(cleanup);
 
 beforeAll(async () => {
   invalid = await checkProject({ cwd: join(FIXTURES, 'invalid'), today: TODAY });
@@ -75,6 +78,11 @@ describe('github annotations', () => {
     expect(out.split('\n')[0]).toMatch(/^::notice file=threat-models\/login\.md,line=2,endLine=6,title=/);
   });
 
+  it('says when there was nothing to check', () => {
+    const empty = { ...valid, models: [], diagnostics: [], summary: { files: 0, models: 0, errors: 0, warnings: 0, infos: 0 } };
+    expect(formatGithubAnnotations(empty)).toBe('threatmark: no threat models found (looked for threat-models/**/*.md, **/*.threat.md); the gate passes.\n');
+  });
+
   it('past 10 of a kind, says that GitHub shows only 10 and where the rest is', () => {
     const many = Array.from({ length: 12 }, (_, i) => diagnostic({ line: i + 1, endLine: i + 1, severity: 'warning' }));
     const out = formatGithubAnnotations(withDiagnostics(valid, many));
@@ -128,6 +136,8 @@ describe('markdown', () => {
 
   it('shows mentions as code so a PR comment notifies nobody', () => {
     expect(escapeText('owner @payments-team and @alice')).toBe('owner <code>&#64;payments-team</code> and <code>&#64;alice</code>');
+    // An e-mail address is not a mention.
+    expect(escapeText('bob@example.com')).toBe('bob&#64;example.com');
   });
 
   it('a whole summary with hostile diagnostics keeps its tables intact', () => {
@@ -166,6 +176,18 @@ describe('markdown', () => {
     expect(markdown).toContain('| <code>login</code> | <code>LOGIN-3</code> Login flood | LOW | <code>&#64;alice</code> | 2027-03-01 (in 9 days) |');
     expect(formatMarkdown(valid)).not.toContain('Accepted risks');
     expect(formatMarkdown({ ...valid, today: '2027-03-02' })).not.toContain('Accepted risks');
+  });
+
+  it('names an invalid configuration file as such in the models table', async () => {
+    const dir = tempDir('config');
+    mkdirSync(join(dir, 'threat-models'));
+    copyFileSync(join(FIXTURES, 'valid', 'threat-models', 'login.md'), join(dir, 'threat-models', 'login.md'));
+    writeFileSync(join(dir, 'threatmark.config.yaml'), 'fail_on: hgh\n');
+    const result = await checkProject({ cwd: dir, today: TODAY });
+    const markdown = formatMarkdown(result);
+    expect(markdown.split('\n')[0]).toBe('## ❌ 1 error in 1 file (1 model checked)');
+    expect(markdown).toContain('| <code>threatmark.config.yaml</code> | ❌ invalid configuration | — | — | — | 1 | 0 |');
+    expect(markdown).toContain('did you mean <code>high</code>?');
   });
 
   it('says so when no model was found', () => {

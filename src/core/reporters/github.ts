@@ -53,6 +53,7 @@ export function formatGithubAnnotations(result: ProjectResult): string {
   const counts = [plural(errors, 'error'), plural(warnings, 'warning'), plural(infos, 'notice')].join(', ');
   const gate = result.ok ? 'the gate passes' : 'the gate fails';
   let total = `threatmark: ${counts} in ${plural(files, 'file')}; ${gate}.`;
+  if (files === 0 && result.diagnostics.length === 0) total = `threatmark: no threat models found (looked for ${result.config.include.join(', ')}); ${gate}.`;
   if (errors > ANNOTATIONS_SHOWN_PER_LEVEL || warnings > ANNOTATIONS_SHOWN_PER_LEVEL || infos > ANNOTATIONS_SHOWN_PER_LEVEL) {
     total += ` GitHub shows only ${ANNOTATIONS_SHOWN_PER_LEVEL} annotations of each kind per step: the full list is in the job summary and in the SARIF report (threatmark check --format sarif).`;
   } else if (result.diagnostics.length > 0) {

@@ -58,7 +58,7 @@ function shorten(text: string, max = MAX_CELL): string {
  */
 export function escapeText(text: string): string {
   return shorten(text)
-    .split(/(@[A-Za-z0-9][\w./-]*)/)
+    .split(/((?<![\w@])@[A-Za-z0-9][\w./-]*)/)
     .map((part, i) => (i % 2 === 1 ? `<code>${entities(part)}</code>` : entities(part)))
     .join('');
 }
@@ -149,7 +149,12 @@ function modelsTable(result: ProjectResult, budget: Budget): string[] {
   if (entries.length === 0 && strays.length === 0) return [];
   const lines = ['### Models', '', row(['Model', 'Status', 'Threats', 'Unresolved', 'Coverage', 'Errors', 'Warnings']), row(['---', '---', '---:', '---:', '---:', '---:', '---:'])];
   const rows = [
-    ...strays.map((file) => row([escapeCode(file), '❌ not a valid model', '—', '—', '—', String(countFor(result, file, 'error')), String(countFor(result, file, 'warning'))])),
+    ...strays.map((file) => {
+      const config = result.config.configFile?.split('\\').join('/');
+      const isConfig = config !== undefined && (resolve(file) === resolve(config) || config.endsWith(`/${file}`));
+      const status = isConfig ? '❌ invalid configuration' : '❌ not a valid model';
+      return row([escapeCode(file), status, '—', '—', '—', String(countFor(result, file, 'error')), String(countFor(result, file, 'warning'))]);
+    }),
     ...entries.map(({ model, gate }) => {
       const c = model.summaryCounts;
       const name = `${escapeText(model.title)}<br>${escapeCode(model.id)} · ${escapeText(model.status)}`;
