@@ -2,6 +2,9 @@
 // (or THREATMARK_SOURCE) are checked first, exactly as `threatmark build` does.
 // `threatmark build` does not read this file; it passes the same configuration inline.
 import { defineConfig } from 'astro/config';
+
+// The site and its build make no third-party requests; neither does Astro.
+process.env.ASTRO_TELEMETRY_DISABLED = '1';
 import { siteConfig } from './src/astro/config.ts';
 
 export default defineConfig(siteConfig());

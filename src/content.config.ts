@@ -1,7 +1,8 @@
 // Content collections: the methodology and guides (content/docs/**/*.mdx).
 // Threat models are not a collection: Threatmark's own pipeline checks them
 // before Astro starts (see src/astro/integration.ts).
-import { defineCollection } from 'astro:content';
+// 'astro/content/config' is what 'astro:content' re-exports, and needs no generated types.
+import { defineCollection } from 'astro/content/config';
 import { glob } from 'astro/loaders';
 import { z } from 'astro/zod';
 

@@ -37,7 +37,9 @@ export function threatmark(options: ThreatmarkIntegrationOptions = {}): AstroInt
   return {
     name: 'threatmark',
     hooks: {
-      'astro:config:setup': async ({ updateConfig, logger }) => {
+      'astro:config:setup': async ({ updateConfig, logger, command }) => {
+        // `astro preview` only serves the built output: nothing to check or render.
+        if (command === 'preview') return;
         let project = options.project;
         if (!project) {
           const source = options.source ?? process.env.THREATMARK_SOURCE;
