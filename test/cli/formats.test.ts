@@ -1,5 +1,5 @@
 // Every --format of `threatmark check`, through the real command.
-import { readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Html, Root, Table, TableCell } from 'mdast';
 import remarkGfm from 'remark-gfm';
@@ -7,7 +7,7 @@ import remarkParse from 'remark-parse';
 import { unified } from 'unified';
 import { visit } from 'unist-util-visit';
 import { afterAll, describe, expect, it } from 'vitest';
-import { TODAY, check, cleanup, fixture, run } from './helpers.ts';
+import { FIXTURES, TODAY, check, cleanup, fixture, run, tempDir } from './helpers.ts';
 import { githubProblems, sarifSchemaErrors } from './sarif-validate.ts';
 
 afterAll(cleanup);
@@ -124,6 +124,27 @@ describe('--format sarif', () => {
     // Not about a threat's treatment: no security-severity of its own.
     expect(of('unknown-key')?.['security-severity']).toBeUndefined();
     expect(of('stride-coverage')?.['security-severity']).toBeUndefined();
+  });
+
+  it('the format.md example (approved, coverage incomplete) fails, and its rules-engine findings carry their severity', () => {
+    const cwd = tempDir('spec');
+    mkdirSync(join(cwd, 'threat-models'));
+    copyFileSync(join(FIXTURES, 'spec-example.md'), join(cwd, 'threat-models', 'profile-upload.md'));
+    const r = run(['check', '--format', 'sarif', '--today', TODAY], { cwd });
+    expect(r.code).toBe(1);
+    const log = JSON.parse(r.stdout) as Json;
+    expect(sarifSchemaErrors(log)).toEqual([]);
+    expect(githubProblems(log)).toEqual([]);
+    const results = log.runs[0].results as Json[];
+    expect(results.some((x) => x.ruleId === 'stride-coverage' && x.level === 'error')).toBe(true);
+    const findings = results.filter((x) => x.ruleId === 'unanswered-finding');
+    expect(findings.length).toBeGreaterThan(0);
+    const scores: Record<string, string | undefined> = { critical: '9.5', high: '8.0', medium: '5.5', low: '2.0', note: undefined };
+    for (const finding of findings) {
+      expect(finding.properties.subject).toMatch(/^[a-z0-9-]+@[A-Za-z0-9._-]+$/);
+      expect(Object.keys(scores)).toContain(finding.properties.findingSeverity);
+      expect(finding.properties['security-severity']).toBe(scores[finding.properties.findingSeverity as string]);
+    }
   });
 
   it('a lower fail_on lowers the rule default: medium → 5.5, and low open threats carry 2.0', () => {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { docsUrl, type RuleMeta } from '../diagnostics.ts';
 import type { ProjectResult } from '../project.ts';
-import type { Diagnostic, DiagnosticSeverity, ResolvedThreat, Severity } from '../types.ts';
+import type { Diagnostic, DiagnosticSeverity, ResolvedModel, Severity } from '../types.ts';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const INFORMATION_URI = 'https://threatmark.dev/';
@@ -32,8 +32,13 @@ export const SECURITY_SEVERITY: Record<Severity, string | undefined> = {
 /**
  * Rules whose results are about a threat's treatment: their results take the
  * threat's own security-severity (looked up through `model` + `subject`).
+ * The result level stays the diagnostic's (an error fails the gate whatever
+ * the threat's severity); security-severity tells GitHub how bad it is.
  */
 const THREAT_RULES = new Set(['unmitigated-threat', 'missing-mitigations', 'missing-acceptance', 'acceptance-expired', 'acceptance-too-long', 'missing-transfer']);
+
+/** Rules about a rules-engine finding (`subject` = `rule-id@target`): the finding's severity. */
+const FINDING_RULES = new Set(['unanswered-finding']);
 
 let cachedVersion: string | undefined;
 function toolVersion(): string {
@@ -136,10 +141,26 @@ function fingerprintKey(d: Diagnostic): string {
   return [owner, d.rule, what].join('\u0000');
 }
 
-function threatOf(result: ProjectResult, d: Diagnostic): ResolvedThreat | undefined {
-  if (!d.model || !d.subject) return undefined;
-  const model = result.models.find((m) => m.id === d.model && m.file === d.file) ?? result.models.find((m) => m.id === d.model);
-  return model?.threats.find((t) => t.id === d.subject);
+function modelOf(result: ProjectResult, d: Diagnostic): ResolvedModel | undefined {
+  if (!d.model) return undefined;
+  const candidates = result.models.filter((m) => m.id === d.model);
+  return candidates.length <= 1 ? candidates[0] : (candidates.find((m) => d.file === m.file || d.file.endsWith(`/${m.file}`)) ?? candidates[0]);
+}
+
+/** The severity of what a diagnostic is about: its threat's, or its rules-engine finding's. */
+function subjectSeverity(result: ProjectResult, d: Diagnostic): { kind: 'threat' | 'finding'; severity: Severity } | undefined {
+  if (!d.subject) return undefined;
+  const model = modelOf(result, d);
+  if (!model) return undefined;
+  if (THREAT_RULES.has(d.rule)) {
+    const severity = model.threats.find((t) => t.id === d.subject)?.severity;
+    return severity ? { kind: 'threat', severity } : undefined;
+  }
+  if (FINDING_RULES.has(d.rule)) {
+    const severity = (model.findings ?? []).find((f) => f.id === d.subject)?.severity;
+    return severity ? { kind: 'finding', severity } : undefined;
+  }
+  return undefined;
 }
 
 function positive(n: number | undefined, fallback: number): number {
@@ -181,11 +202,11 @@ export function formatSarif(result: ProjectResult): string {
     const properties: Record<string, unknown> = {};
     if (d.model) properties.model = d.model;
     if (d.subject) properties.subject = d.subject;
-    if (THREAT_RULES.has(d.rule)) {
-      const threat = threatOf(result, d);
-      const severity = threat?.severity ? SECURITY_SEVERITY[threat.severity] : undefined;
-      if (threat?.severity) properties.threatSeverity = threat.severity;
-      if (severity) properties['security-severity'] = severity;
+    const about = subjectSeverity(result, d);
+    if (about) {
+      properties[about.kind === 'threat' ? 'threatSeverity' : 'findingSeverity'] = about.severity;
+      const score = SECURITY_SEVERITY[about.severity];
+      if (score) properties['security-severity'] = score;
     }
 
     return {
