@@ -25,5 +25,13 @@ if (!supported) {
 const { enableCompileCache } = await import('node:module');
 enableCompileCache?.();
 
+// A reader that stops early (`threatmark check --format json | head`) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const { main } = await import('../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

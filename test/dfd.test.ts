@@ -82,7 +82,7 @@ function model(parts: Partial<ResolvedModel>): ResolvedModel {
     id: 'm', file: 'threat-models/m.md', title: 'M', owner: '@team', status: 'draft', reviewers: [],
     reviewState: 'never-reviewed', covers: [], methodologies: ['stride'], tags: [], links: [], assumptions: [],
     data: [], boundaries: [], elements: [], flows: [], threats: [], notApplicable: [],
-    coverage: { rows: [], answered: 0, total: 0, percent: 100 }, body: '', bodyLine: 1,
+    coverage: { rows: [], answered: 0, total: 0, percent: 100 }, findings: [], body: '', bodyLine: 1,
     summaryCounts: {
       threats: 0, unresolved: 0, errors: 0, warnings: 0, infos: 0,
       byStatus: { open: 0, planned: 0, mitigated: 0, accepted: 0, transferred: 0, 'not-applicable': 0 },

@@ -1,4 +1,6 @@
 // Shared argument handling for subcommands (node:util parseArgs, strict).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isValidDate } from '../core/schema.ts';
 import { SEVERITIES, type Severity } from '../core/types.ts';
@@ -40,4 +42,18 @@ export function oneOf<T extends string>(value: string | undefined, allowed: read
   if (value === undefined) return undefined;
   if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')} (got ${JSON.stringify(value)})`);
   return value as T;
+}
+
+/** Thrown for failures that are not the models' fault and not a bug: exit 2 with a plain message. */
+export class RunError extends Error {}
+
+/** Writes a report, creating its folder; a failure is a plain message, not a stack trace. */
+export async function writeOutput(path: string, text: string): Promise<void> {
+  const target = resolve(path);
+  try {
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, text);
+  } catch (error) {
+    throw new RunError(`cannot write ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
 }

@@ -1,10 +1,9 @@
 // `threatmark check`: validate models, print diagnostics, gate CI.
-import { appendFile, writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { appendFile } from 'node:fs/promises';
 import { checkProject } from '../core/project.ts';
 import { formatJson } from '../core/reporters/json.ts';
 import { formatStylish, useColor } from '../core/reporters/stylish.ts';
-import { oneOf, parse, parseSeverity, parseToday, type Command } from './args.ts';
+import { oneOf, parse, parseSeverity, parseToday, writeOutput, type Command } from './args.ts';
 
 const FORMATS = ['stylish', 'json', 'sarif', 'github', 'markdown'] as const;
 
@@ -55,6 +54,10 @@ Exit codes: 0 no errors · 1 the models have errors · 2 usage error or Threatma
           }
         : undefined,
     });
+    // --quiet keeps errors only, in every format.
+    if (values.quiet) {
+      result.diagnostics = result.diagnostics.filter((d) => d.severity === 'error');
+    }
     let output: string;
     switch (format) {
       case 'json':
@@ -81,7 +84,7 @@ Exit codes: 0 no errors · 1 the models have errors · 2 usage error or Threatma
         }
       }
     }
-    if (values.output) await writeFile(resolve(values.output), output);
+    if (values.output) await writeOutput(values.output, output);
     else io.stdout.write(output);
     return result.ok ? 0 : 1;
   },

@@ -1,10 +1,8 @@
 // `threatmark export threats`: the threats of all models as one JSON array.
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import { exportThreats } from '../core/export.ts';
 import { checkProject } from '../core/project.ts';
 import { formatStylish } from '../core/reporters/stylish.ts';
-import { parse, parseToday, UsageError, type Command } from './args.ts';
+import { parse, parseToday, UsageError, writeOutput, type Command } from './args.ts';
 
 export const exportCommand: Command = {
   help: `Usage: threatmark export threats [PATH…] [options]
@@ -32,7 +30,7 @@ and the exit code is 1.
     const today = parseToday(values.today);
     const result = await checkProject({ paths, ...(values.config ? { configFile: values.config } : {}), ...(today ? { today } : {}) });
     const json = `${JSON.stringify(exportThreats(result.models), null, 2)}\n`;
-    if (values.output) await writeFile(resolve(values.output), json);
+    if (values.output) await writeOutput(values.output, json);
     else io.stdout.write(json);
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     if (errors.length > 0) io.stderr.write(formatStylish(errors, { files: result.summary.files }));

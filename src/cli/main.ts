@@ -1,7 +1,7 @@
 // The `threatmark` command: a table of subcommands, each in its own module and
 // loaded on demand, so `check` never loads Astro.
 import { readFileSync } from 'node:fs';
-import { UsageError, type Command } from './args.ts';
+import { RunError, UsageError, type Command } from './args.ts';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   check: { summary: 'validate threat models and gate CI on them', load: async () => (await import('./check.ts')).checkCommand },
@@ -72,6 +72,10 @@ export async function main(argv: string[], io: { stdout?: NodeJS.WritableStream;
   } catch (error) {
     if (error instanceof UsageError) {
       stderr.write(`threatmark ${name}: ${error.message}\nRun \`threatmark ${name} --help\` for usage.\n`);
+      return 2;
+    }
+    if (error instanceof RunError) {
+      stderr.write(`threatmark ${name}: ${error.message}\n`);
       return 2;
     }
     stderr.write(`threatmark: internal error: ${(error as Error)?.stack ?? String(error)}\nThis is a bug in Threatmark, not in your models; please report it.\n`);

@@ -9,8 +9,8 @@ import { ALWAYS_EXCLUDED, displayPath, loadConfig, type ResolvedConfig } from '.
 import { todayUtc } from './dates.ts';
 import { DiagnosticSink, sortDiagnostics, type RuleMeta } from './diagnostics.ts';
 import { locate, parseModelText, type ParsedFile } from './parse.ts';
-import { resolveModel } from './resolve.ts';
-import { modelSchema } from './schema.ts';
+import { modelIdFromPath, resolveModel } from './resolve.ts';
+import { MODEL_ID_PATTERN, modelSchema } from './schema.ts';
 import { readSource } from './source.ts';
 import type { Diagnostic, Range, ResolvedModel } from './types.ts';
 import { validateAgainst } from './validate.ts';
@@ -146,7 +146,12 @@ export interface CheckTextOptions {
 
 /** Checks one model given as text. Used by checkProject, the dev server and tests. */
 export function checkText(text: string, options: CheckTextOptions): FileOutcome {
-  const sink = options.sink ?? new DiagnosticSink(options.display, options.config.checks);
+  let modelId: string | undefined;
+  const setModelId = (id: string) => {
+    modelId = id;
+    options.setModelId?.(id);
+  };
+  const sink = options.sink ?? new DiagnosticSink(options.display, options.config.checks, () => modelId);
   const outcome: FileOutcome = { sink, explicitId: false };
   let parsed: ParsedFile;
   try {
@@ -186,9 +191,11 @@ export function checkText(text: string, options: CheckTextOptions): FileOutcome 
     return outcome;
   }
 
+  // Known before validation, so schema diagnostics carry the model id too.
+  setModelId(typeof raw.id === 'string' && MODEL_ID_PATTERN.test(raw.id) ? raw.id : modelIdFromPath(options.relativePath));
   validateAgainst(schemaFor(options.config), raw, parsed, sink);
   const model = resolveModel(raw, { file: parsed, relativePath: options.relativePath, config: options.config, today: options.today });
-  options.setModelId?.(model.id);
+  setModelId(model.id);
   outcome.model = model;
   outcome.explicitId = typeof raw.id === 'string' && raw.id === model.id;
 

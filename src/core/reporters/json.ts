@@ -14,6 +14,7 @@ export function formatJson(result: ProjectResult): string {
         rule: d.rule,
         message: d.message,
         ...(d.model ? { model: d.model } : {}),
+        ...(d.subject ? { subject: d.subject } : {}),
         ...(d.url ? { url: d.url } : {}),
       })),
       models: result.models,
