@@ -30,7 +30,7 @@ export function modelText(spec: ModelSpec): string {
   if (spec.covers) lines.push(`covers: [${spec.covers.join(', ')}]`);
   lines.push('elements:', ...Object.entries(spec.elements).map(([id, e]) => `  ${id}: ${e}`));
   if (spec.flows) lines.push('flows:', ...Object.entries(spec.flows).map(([id, f]) => `  ${id}: ${f}`));
-  lines.push('threats:');
+  if (Object.keys(spec.threats).length > 0) lines.push('threats:');
   for (const [id, t] of Object.entries(spec.threats)) {
     lines.push(`  ${id}:`, `    title: ${t.title}`, `    category: ${t.category}`, `    targets: [${t.targets.join(', ')}]`, `    likelihood: ${t.likelihood}`, `    impact: ${t.impact}`, `    status: ${t.status}`);
     for (const e of t.extra ?? []) lines.push(`    ${e}`);
