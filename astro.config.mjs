@@ -6,5 +6,10 @@ import { defineConfig } from 'astro/config';
 // The site and its build make no third-party requests; neither does Astro.
 process.env.ASTRO_TELEMETRY_DISABLED = '1';
 import { siteConfig } from './src/astro/config.ts';
+import { loadConfig } from './src/core/config.ts';
 
-export default defineConfig(siteConfig());
+// Only `site.url` is needed up front (it sets Astro's base); the integration checks
+// the models and reports every diagnostic, the configuration's included.
+const { config } = await loadConfig(process.cwd());
+
+export default defineConfig(siteConfig({ siteUrl: config.site.url }));

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import mdx from '@astrojs/mdx';
 import type { AstroInlineConfig } from 'astro';
 import { threatmark, type ThreatmarkIntegrationOptions } from './integration.ts';
+import { basePath, isHttpUrl } from './site-data.ts';
 
 /** The package root: where `src/pages`, `public` and `content/` live. */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -14,6 +15,8 @@ export interface SiteConfigOptions extends ThreatmarkIntegrationOptions {
   /** Output directory (absolute or relative to the working directory); default `<package>/dist`. */
   outDir?: string;
   logLevel?: AstroInlineConfig['logLevel'];
+  /** `site.url` from threatmark.config (default: the checked project's); its path becomes Astro's `base`. */
+  siteUrl?: string;
 }
 
 export function siteConfig(options: SiteConfigOptions = {}): AstroInlineConfig {
@@ -34,5 +37,11 @@ export function siteConfig(options: SiteConfigOptions = {}): AstroInlineConfig {
     },
   };
   if (options.logLevel) config.logLevel = options.logLevel;
+  // Set here, not from the integration: Astro fixes import.meta.env.BASE_URL before integrations run.
+  const siteUrl = options.siteUrl ?? options.project?.config.site.url;
+  if (isHttpUrl(siteUrl)) {
+    config.site = siteUrl;
+    config.base = basePath(siteUrl);
+  }
   return config;
 }

@@ -7,7 +7,7 @@ import type { AstroIntegration } from 'astro';
 import { checkProject, type ProjectResult } from '../core/project.ts';
 import { formatStylish, useColor } from '../core/reporters/stylish.ts';
 import { indexSite } from './search-index.ts';
-import { basePath, prepareSite, type SiteData } from './site-data.ts';
+import { prepareSite, type SiteData } from './site-data.ts';
 
 export interface ThreatmarkIntegrationOptions {
   /** An already checked project (from `threatmark build`); checked here when absent. */
@@ -55,8 +55,6 @@ export function threatmark(options: ThreatmarkIntegrationOptions = {}): AstroInt
         logger.info(`${data.models.length} threat model(s) from ${project.config.root}`);
         const json = JSON.stringify(data);
         updateConfig({
-          // `site.url` in threatmark.config: its path is where the site is served.
-          ...(data.site.url ? { site: data.site.url, base: basePath(data.site.url) } : {}),
           vite: {
             plugins: [
               {

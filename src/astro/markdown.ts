@@ -176,7 +176,7 @@ export function splitBody(body: string, threatIds: readonly string[]): Record<Bo
         }
         continue;
       }
-      if (node.depth <= questionDepth) {
+      if (Number.isFinite(questionDepth) && node.depth <= questionDepth) {
         flush();
         const question = questionOf(text);
         current = question ?? 'notes';

@@ -289,6 +289,23 @@ describe('the gate', () => {
   });
 });
 
+describe('served under a path', () => {
+  it('prefixes every internal link with the path of site.url', async () => {
+    const source = await copyFixture('site-base');
+    const config = join(source, 'threatmark.config.yaml');
+    await writeFile(config, (await readFile(config, 'utf8')).replace('site:\n', 'site:\n  url: https://example.github.io/threats/\n'));
+    const out = join(source, 'dist');
+    const result = await runBuild({ cwd: source, out, today: TODAY, quiet: true });
+    expect(result.code, result.stderr).toBe(0);
+    const html = await readFile(join(out, 'index.html'), 'utf8');
+    expect(html).toContain('data-base="/threats/"');
+    expect(html).toContain('href="/threats/models/payments/#threat-PAY-1"');
+    expect(html).toContain('src="/threats/theme-init.js"');
+    for (const [, url] of html.matchAll(/(?:href|src)="(\/[^"]*)"/g)) expect(url).toMatch(/^\/threats\//);
+    await rm(source, { recursive: true, force: true });
+  });
+});
+
 describe('determinism', () => {
   it('the same input builds byte-identical files', async () => {
     const second = await buildFixture('site-build-again');
