@@ -37,7 +37,7 @@ export const findingsCheck: ModelCheck = {
     },
     ...CUSTOM_RULE_RULES,
   ],
-  check({ model, config, report }) {
+  check({ model, data, config, report }) {
     const definitions = allRuleDefinitions(config.customRuleDefinitions);
     const findings = findingsFor(model, definitions, config);
     model.findings = findings;
@@ -82,7 +82,11 @@ export const findingsCheck: ModelCheck = {
         );
       }
     }
-    model.notApplicable.forEach((entry, index) => {
+    // Positions in the file: resolve skips entries that are not mappings, so map back to the raw list.
+    const rawExclusions = Object.hasOwn(data, 'not_applicable') && Array.isArray(data.not_applicable) ? (data.not_applicable as unknown[]) : [];
+    const rawIndex = rawExclusions.flatMap((raw, i) => (typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? [i] : []));
+    model.notApplicable.forEach((entry, position) => {
+      const index = rawIndex[position] ?? position;
       entry.rules.forEach((rule, j) => {
         if (!known.includes(rule)) {
           report('unknown-rule', `this exclusion names rule \`${rule}\`, which does not exist${didYouMean(rule, known)}`, ['not_applicable', index, 'rules', j], { subject: `not_applicable[${index}]` });
