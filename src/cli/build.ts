@@ -2,8 +2,10 @@
 // pipeline as `threatmark check` and stop before Astro starts if the gate fails;
 // otherwise build the static site with Astro and index it with Pagefind.
 // Exit codes: 0 built, 1 the gate failed, 2 the build itself failed.
-import { rm } from 'node:fs/promises';
-import { relative, resolve } from 'node:path';
+import { readdir, rm, writeFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
+import { dirname, join, parse as parsePath, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { checkProject, type ProjectResult } from '../core/project.ts';
 import { formatStylish, useColor } from '../core/reporters/stylish.ts';
 
@@ -45,17 +47,22 @@ export async function build(options: BuildOptions = {}): Promise<number> {
   }
 
   const outDir = resolve(cwd, options.out ?? 'dist');
+  const refused = await prepareOutDir(outDir, [cwd, project.config.root, PACKAGE_ROOT, homedir()]);
+  if (refused) {
+    process.stderr.write(`threatmark build: ${refused}\n`);
+    return 2;
+  }
   // Astro must not phone home, and the site makes no third-party requests either.
   process.env.ASTRO_TELEMETRY_DISABLED = '1';
   process.env.ASTRO_DISABLE_UPDATE_CHECK = '1';
   try {
     const [{ build: astroBuild }, { siteConfig }] = await Promise.all([import('astro'), import('../astro/config.ts')]);
-    await rm(outDir, { recursive: true, force: true });
     await astroBuild({
       ...siteConfig({ project, outDir, logLevel: options.quiet ? 'error' : 'warn' }),
       configFile: false,
       mode: 'production',
     });
+    await writeFile(join(outDir, MARKER), 'Written by `threatmark build`; the next build replaces this folder.\n');
   } catch (error) {
     process.stderr.write(`threatmark build: the site build failed: ${message(error)}\n`);
     if (process.env.THREATMARK_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
@@ -67,6 +74,37 @@ export async function build(options: BuildOptions = {}): Promise<number> {
     process.stdout.write(`threatmark build: ${project.summary.models} model(s) → ${where}/ in ${seconds} s\n`);
   }
   return 0;
+}
+
+/** Marks an output folder as Threatmark's, so a later build may empty it. */
+export const MARKER = '.threatmark-site';
+const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+
+/**
+ * Empties the output folder, but only one the site may own: never a folder that
+ * holds the sources, the working directory or the home directory, and never a
+ * non-empty folder that a previous build did not write.
+ */
+export async function prepareOutDir(outDir: string, protect: string[]): Promise<string | undefined> {
+  if (outDir === parsePath(outDir).root) return `refusing to write the site to ${outDir}`;
+  for (const dir of protect) {
+    const inside = dir === outDir || dir.startsWith(outDir.endsWith(sep) ? outDir : outDir + sep);
+    if (inside) return `refusing to write the site to ${outDir}: it contains ${dir}; choose another --out`;
+  }
+  let entries: string[];
+  try {
+    entries = await readdir(outDir);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return `cannot use ${outDir} for the site: ${message(error)}`;
+  }
+  if (entries.length === 0) return undefined;
+  // Ours: the marker, or an Astro build (its `_astro/` assets folder).
+  if (!entries.includes(MARKER) && !entries.includes('_astro')) {
+    return `refusing to replace ${outDir}: it is not empty and was not written by threatmark build; choose another --out or empty it`;
+  }
+  await rm(outDir, { recursive: true, force: true });
+  return undefined;
 }
 
 function message(error: unknown): string {

@@ -321,13 +321,36 @@ describe('determinism', () => {
   });
 });
 
-describe('no output dir outside the request', () => {
+describe('the output folder', () => {
   it('build() returns 2 when the output cannot be written', async () => {
     const dir = await tempDir('site-bad-out');
     const file = join(dir, 'not-a-dir');
     await writeFile(file, 'x');
     const result = await runBuild({ cwd: FIXTURE, out: join(file, 'dist'), today: TODAY, quiet: true });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('the site build failed');
+    expect(result.stderr).toContain('threatmark build:');
+  });
+
+  it('never replaces the sources or a folder it did not write', async () => {
+    const here = await runBuild({ cwd: FIXTURE, out: '.', today: TODAY, quiet: true });
+    expect(here.code).toBe(2);
+    expect(here.stderr).toContain('refusing to write the site');
+    const parent = await runBuild({ cwd: FIXTURE, out: '..', today: TODAY, quiet: true });
+    expect(parent.code).toBe(2);
+    const dir = await tempDir('site-foreign-out');
+    await writeFile(join(dir, 'precious.txt'), 'keep me');
+    const foreign = await runBuild({ cwd: FIXTURE, out: dir, today: TODAY, quiet: true });
+    expect(foreign.code).toBe(2);
+    expect(foreign.stderr).toContain('not empty');
+    expect(await readFile(join(dir, 'precious.txt'), 'utf8')).toBe('keep me');
+  });
+
+  it('replaces its own previous output, stale pages included', async () => {
+    await writeFile(join(dist, 'stale.html'), 'old');
+    const dir = join(dist, '..');
+    const result = await runBuild({ cwd: FIXTURE, out: join(dir, 'dist'), today: TODAY, quiet: true });
+    expect(result.code, result.stderr).toBe(0);
+    await expect(stat(join(dist, 'stale.html'))).rejects.toThrow();
+    expect((await stat(join(dist, '.threatmark-site'))).isFile()).toBe(true);
   });
 });
