@@ -184,7 +184,7 @@ export type Fact = { known: true; value: unknown } | { known: false; fact: strin
 const known = (value: unknown): Fact => ({ known: true, value });
 
 const TLS_PROTOCOL = /\b(https|tls|mtls|ssh|sftp|ftps|wss|ldaps|smtps|imaps|pop3s|quic|http\/3|ipsec|wireguard|vpn)\b|\(tls\)|over tls/i;
-const PLAIN_PROTOCOL = /\b(http|ftp|telnet|ws|tftp|snmp|ldap)\b/i;
+const PLAIN_PROTOCOL = /\b(http|ftp|telnet|ws|tftp|snmp|ldap|smtp|imap|pop3)\b/i;
 
 export function elementFact(index: ModelIndex, element: ResolvedElement, attribute: string): Fact {
   const a = element.attributes;
