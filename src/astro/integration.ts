@@ -2,6 +2,7 @@
 // `threatmark check` before Astro renders anything, hands the prepared site data
 // to the pages as `virtual:threatmark/site`, and indexes the built site with
 // Pagefind when the build is done.
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import { checkProject, type ProjectResult } from '../core/project.ts';
@@ -37,7 +38,7 @@ export function threatmark(options: ThreatmarkIntegrationOptions = {}): AstroInt
   return {
     name: 'threatmark',
     hooks: {
-      'astro:config:setup': async ({ updateConfig, logger, command }) => {
+      'astro:config:setup': async ({ updateConfig, logger, command, addWatchFile }) => {
         // `astro preview` only serves the built output: nothing to check or render.
         if (command === 'preview') return;
         let project = options.project;
@@ -52,6 +53,11 @@ export function threatmark(options: ThreatmarkIntegrationOptions = {}): AstroInt
           if (!project.ok) throw new GateError(project);
         }
         data = await prepareSite(project);
+        if (command === 'dev') {
+          // `astro dev` restarts (and re-checks) when a model or the configuration changes.
+          for (const model of project.models) addWatchFile(join(project.config.root, model.file));
+          if (project.config.configFile) addWatchFile(project.config.configFile);
+        }
         logger.info(`${data.models.length} threat model(s) from ${project.config.root}`);
         const json = JSON.stringify(data);
         updateConfig({
