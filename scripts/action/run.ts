@@ -10,6 +10,7 @@ import { appendFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { escapeData } from '../../src/core/reporters/github.ts';
 
 export const COMMENT_MARKER = '<!-- threatmark:diff -->';
 /** GitHub rejects comments over 65,536 characters; the diff is shortened below that. */
@@ -174,11 +175,6 @@ export async function postComment(markdown: string, env: NodeJS.ProcessEnv, run:
 
 function oneLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim().slice(0, 300);
-}
-
-/** Escapes a workflow-command message (actions/toolkit `escapeData`). */
-function escapeData(text: string): string {
-  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
 }
 
 export async function runAction(env: NodeJS.ProcessEnv, run: Exec = exec, log: Log = { out: (t) => process.stdout.write(t) }): Promise<ActionResult> {

@@ -4,8 +4,7 @@
 // pipeline (BASE's files are read from git and checked with `checkText`, with the
 // repository checks reading BASE's tree), then compared by model and threat id.
 import { join, relative, resolve, sep } from 'node:path';
-import { createRequire } from 'node:module';
-import { MODEL_CHECKS, PROJECT_CHECKS, allRules } from './checks/index.ts';
+import { PROJECT_CHECKS, allRules } from './checks/index.ts';
 import type { Place, ProjectEntry, ReportOptions } from './checks/types.ts';
 import { ALWAYS_EXCLUDED, displayPath, type ResolvedConfig } from './config.ts';
 import { todayUtc } from './dates.ts';
@@ -13,13 +12,16 @@ import { DiagnosticSink, sortDiagnostics } from './diagnostics.ts';
 import { toMermaid } from './dfd.ts';
 import {
   compileCover,
+  countLines,
   git,
+  globMatcher,
   gitSync,
   isInside,
   PathIndex,
   repoInfo,
   splitNul,
   useRepoView,
+  type Matcher,
   type PathKind,
   type RepoInfo,
   type RepoView,
@@ -28,6 +30,7 @@ import { CATEGORY_LABELS } from './methodology.ts';
 import { locate, type ParsedFile } from './parse.ts';
 import { checkProject, checkText } from './project.ts';
 import { escapeCode, escapeMessage, escapeText } from './reporters/markdown.ts';
+import { plural as n } from './reporters/stylish.ts';
 import { DEFAULT_MAX_FILE_BYTES, decodeSource, formatBytes } from './source.ts';
 import { SEVERITIES, type Category, type Diagnostic, type Finding, type Range, type ResolvedModel, type ResolvedThreat, type Severity, type ThreatStatus } from './types.ts';
 
@@ -356,11 +359,7 @@ class CommitView implements RepoView {
     const entry = this.entries.get(path);
     if (entry) {
       const out = gitSync(['cat-file', 'blob', entry.sha], this.root);
-      const bytes = out?.code === 0 ? out.stdout : Buffer.alloc(0);
-      let lines = 0;
-      for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
-      if (bytes.length > 0 && bytes[bytes.length - 1] !== 10) lines++;
-      kind = { kind: 'file', lines };
+      kind = { kind: 'file', lines: countLines(out?.code === 0 ? out.stdout : Buffer.alloc(0)) };
     } else if (this.index.isDirectory(path)) kind = { kind: 'directory' };
     this.stats.set(path, kind);
     return kind;
@@ -374,13 +373,10 @@ class CommitView implements RepoView {
 // ---------------------------------------------------------------------------
 // Checking BASE's models with the same pipeline as the working tree
 
-type Matcher = (path: string) => boolean;
-const picomatch = createRequire(import.meta.url)('picomatch') as (glob: string | string[], options?: Record<string, unknown>) => Matcher;
-
 /** The discovery rule of `checkProject` (tinyglobby over the source root), as a predicate on root-relative paths. */
 function discoveryMatcher(config: ResolvedConfig): Matcher {
-  const include = picomatch(config.include, { dot: false });
-  const ignore = picomatch([...ALWAYS_EXCLUDED, ...config.exclude], { dot: true });
+  const include = globMatcher(config.include, { dot: false });
+  const ignore = globMatcher([...ALWAYS_EXCLUDED, ...config.exclude], { dot: true });
   return (path) => include(path) && !ignore(path);
 }
 
@@ -791,10 +787,6 @@ function countAll(models: readonly ModelDiff[], untouched: readonly UntouchedMod
 
 // ---------------------------------------------------------------------------
 // Headline: the one line a reviewer reads
-
-function n(count: number, one: string, many = `${one}s`): string {
-  return `${count} ${count === 1 ? one : many}`;
-}
 
 function acceptedPhrase(risk: AcceptedRisk): string {
   return [risk.severity?.toUpperCase(), risk.owner && `by ${risk.owner}`, risk.expires && `until ${risk.expires}`].filter(Boolean).join(' ');

@@ -157,7 +157,7 @@ export const LS_FILES_ARGS = ['ls-files', '-z', '-t', '--cached', '--others', '-
 // ---------------------------------------------------------------------------
 // Globs and sorted path lists
 
-type Matcher = (path: string) => boolean;
+export type Matcher = (path: string) => boolean;
 interface ScanResult {
   base: string;
   isGlob: boolean;
@@ -169,6 +169,11 @@ interface Picomatch {
 }
 // picomatch ships CommonJS without types; this is the part of its API we use.
 const picomatch = createRequire(import.meta.url)('picomatch') as Picomatch;
+
+/** A glob (or several) as a predicate on POSIX paths. */
+export function globMatcher(globs: string | string[], options: { dot: boolean }): Matcher {
+  return picomatch(globs, options);
+}
 
 /** A `covers` glob, relative to the repository root. */
 export interface CoverGlob {
@@ -344,12 +349,14 @@ export interface RepoView {
   history(day: string): History | undefined;
 }
 
+const MAX_COUNTED_BYTES = 64 * 1024 * 1024;
 /** How long a work-tree view may be reused by a long-lived process (the dev server). */
 const VIEW_TTL_MS = 10_000;
 /** The first `git log` reaches back this far beyond the earliest date asked for, so one call usually serves a run. */
 const HISTORY_SLACK_DAYS = 730;
 
-function countLines(bytes: Buffer): number {
+/** Lines in a file: a last line without a newline counts. */
+export function countLines(bytes: Buffer): number {
   if (bytes.length === 0) return 0;
   let lines = 0;
   for (let i = bytes.indexOf(10); i >= 0; i = bytes.indexOf(10, i + 1)) lines++;
@@ -392,7 +399,8 @@ export class WorkTreeView implements RepoView {
       try {
         const info = statSync(absolute);
         if (info.isDirectory()) kind = { kind: 'directory' };
-        else if (info.isFile()) kind = { kind: 'file', lines: countLines(readFileSync(absolute)) };
+        // Lines of a huge file (a binary, a data dump) are not counted: any line passes.
+        else if (info.isFile()) kind = { kind: 'file', lines: info.size > MAX_COUNTED_BYTES ? Number.MAX_SAFE_INTEGER : countLines(readFileSync(absolute)) };
       } catch {
         kind = undefined;
       }

@@ -7,6 +7,7 @@
 import { closest } from '../diagnostics.ts';
 import { addDays } from '../dates.ts';
 import { compileCover, dayToSeconds, repoViewFor, type CoverGlob, type RepoView } from '../git.ts';
+import { plural } from '../reporters/stylish.ts';
 import type { ModelCheck } from './types.ts';
 
 /** The entries of `covers` as written, with their index (non-strings are the schema's business). */
@@ -38,10 +39,6 @@ function missingBaseHint(view: RepoView, cover: CoverGlob): string {
   const guess = closest(missing, [...siblings]);
   const suggestion = guess ? `${parent ? `${parent}/` : ''}${guess}` : undefined;
   return ` (there is no folder \`${folder}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''})`;
-}
-
-function plural(n: number, one: string, many = `${one}s`): string {
-  return `${n} ${n === 1 ? one : many}`;
 }
 
 export const coversCheck: ModelCheck = {
