@@ -37,6 +37,8 @@ export function siteConfig(options: SiteConfigOptions = {}): AstroInlineConfig {
     },
   };
   if (options.logLevel) config.logLevel = options.logLevel;
+  // Parallel builds (tests) each get their own Vite/content cache.
+  if (process.env.THREATMARK_CACHE_DIR) config.cacheDir = resolve(process.env.THREATMARK_CACHE_DIR);
   // Set here, not from the integration: Astro fixes import.meta.env.BASE_URL before integrations run.
   const siteUrl = options.siteUrl ?? options.project?.config.site.url;
   if (isHttpUrl(siteUrl)) {

@@ -8,6 +8,9 @@ export const REPO = resolve(fileURLToPath(import.meta.url), '../../..');
 export const FIXTURE = join(REPO, 'test/fixtures/site');
 export const TODAY = '2026-12-01';
 
+// Each test file (a forked process) builds with its own Astro cache.
+process.env.THREATMARK_CACHE_DIR ??= join(REPO, 'test/.tmp', `astro-cache-${process.pid}`);
+
 export interface Captured {
   code: number;
   stdout: string;
