@@ -119,6 +119,17 @@ describe.skipIf(!hasBrowser)('site in a browser', () => {
     await page.close();
   });
 
+  it('search shows hostile titles as text', async () => {
+    const page = await open('/');
+    await page.keyboard.press('/');
+    await page.locator('#search-input').fill('XSS in title');
+    const first = page.locator('#search-results a.result-title').first();
+    await first.waitFor({ timeout: 15_000 });
+    expect(await first.textContent()).toBe("H-1 <script>alert('threat')</script> XSS in title");
+    expect(await page.locator('#search-results script, #search-results img').count()).toBe(0);
+    await page.close();
+  });
+
   it('search filters by status and model; Ctrl+K opens it', async () => {
     const page = await open('/threats/');
     await page.keyboard.press('Control+k');
