@@ -9,6 +9,9 @@ import { checkArgs, COMMENT_MARKER, diffBase, outputLine, readInputs, runAction,
 import { cli, GIT_ENV, Repo, ROOT, runGit, tempDir } from '../git/repo.ts';
 import { modelText, TODAY, uploadModel } from './scenario.ts';
 
+/** Real git and CLI processes: generous under a loaded CI machine. */
+const GIT_TIMEOUT = 60_000;
+
 interface ActionYaml {
   name: string;
   inputs: Record<string, { description: string; required?: boolean; default?: string }>;
@@ -18,7 +21,7 @@ interface ActionYaml {
 
 const action = parse(readFileSync(join(ROOT, 'action.yml'), 'utf8')) as ActionYaml;
 
-describe('action.yml', () => {
+describe('action.yml', { timeout: GIT_TIMEOUT }, () => {
   it('is a composite action with documented inputs and outputs', () => {
     expect(action.runs.using).toBe('composite');
     expect(Object.keys(action.inputs).sort()).toEqual(['base', 'comment', 'diff', 'fail-on', 'github-token', 'node-version', 'paths', 'sarif', 'summary', 'today', 'working-directory']);
@@ -66,7 +69,7 @@ describe('action.yml', () => {
   });
 });
 
-describe('the action script: inputs', () => {
+describe('the action script: inputs', { timeout: GIT_TIMEOUT }, () => {
   it('reads TM_* variables with defaults', () => {
     expect(readInputs({})).toEqual({ workingDirectory: '.', paths: [], sarif: 'threatmark.sarif', summary: true, diff: 'auto', comment: false });
     const inputs = readInputs({ TM_PATHS: ' a.md  b/ ', TM_FAIL_ON: 'critical', TM_SARIF: '', TM_SUMMARY: 'false', TM_DIFF: 'TRUE', TM_COMMENT: 'true', TM_BASE: 'origin/dev' });
@@ -91,7 +94,7 @@ describe('the action script: inputs', () => {
   });
 });
 
-describe('the action script in a pull-request checkout', () => {
+describe('the action script in a pull-request checkout', { timeout: GIT_TIMEOUT }, () => {
   const cleanup: string[] = [];
   let origin: Repo;
   beforeAll(() => {
@@ -102,7 +105,7 @@ describe('the action script in a pull-request checkout', () => {
     const model = uploadModel();
     model.threats['UP-4'] = { title: 'Scanner bypass', category: 'tampering', targets: ['api'], likelihood: 'low', impact: 'medium', status: 'open' };
     origin.write('threat-models/upload.md', modelText(model)).commit('feature', '2026-11-20');
-  });
+  }, GIT_TIMEOUT);
   afterAll(() => {
     for (const dir of cleanup) new Repo(dir).cleanup();
   });
@@ -194,7 +197,7 @@ describe('the action script in a pull-request checkout', () => {
   });
 });
 
-describe('.pre-commit-hooks.yaml', () => {
+describe('.pre-commit-hooks.yaml', { timeout: GIT_TIMEOUT }, () => {
   const hooks = parse(readFileSync(join(ROOT, '.pre-commit-hooks.yaml'), 'utf8')) as { id: string; entry: string; files: string; pass_filenames: boolean; language: string }[];
 
   it('defines threatmark-check on model files, passing their names', () => {

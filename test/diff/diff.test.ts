@@ -6,6 +6,9 @@ import { diffProject, formatDiffJson, formatDiffMarkdown, DiffError, type DiffRe
 import { cli, GIT_ENV, Repo, runGit, tempDir } from '../git/repo.ts';
 import { expectGolden, modelText, TODAY, uploadModel, type ModelSpec } from './scenario.ts';
 
+/** Real git and CLI processes: generous under a loaded CI machine. */
+const GIT_TIMEOUT = 60_000;
+
 const repos: Repo[] = [];
 beforeAll(() => {
   process.env.GIT_CONFIG_GLOBAL = GIT_ENV.GIT_CONFIG_GLOBAL;
@@ -36,7 +39,7 @@ async function diff(repo: Repo, base = 'main'): Promise<DiffResult> {
   return diffProject({ cwd: repo.dir, base, today: TODAY });
 }
 
-describe('threatmark diff: golden summaries', () => {
+describe('threatmark diff: golden summaries', { timeout: GIT_TIMEOUT }, () => {
   it('new threat (and a new element and flow, highlighted in the diagram)', async () => {
     const repo = project((r, model) => {
       model.elements.scanner = '{ type: process, title: Malware scanner }';
@@ -168,7 +171,7 @@ describe('threatmark diff: golden summaries', () => {
   });
 });
 
-describe('threatmark diff: behaviour', () => {
+describe('threatmark diff: behaviour', { timeout: GIT_TIMEOUT }, () => {
   it('defaults to the merge base with the default branch, and sees uncommitted and untracked changes', async () => {
     const repo = project(() => {});
     // main moves on after the branch point: that change must not show up.
@@ -256,7 +259,7 @@ describe('threatmark diff: behaviour', () => {
   });
 });
 
-describe('findings (filled by the rules engine)', () => {
+describe('findings (filled by the rules engine)', { timeout: GIT_TIMEOUT }, () => {
   it('reports new, resolved, newly answered and no longer answered findings', async () => {
     const { checkText } = await import('../../src/core/project.ts');
     const { defaultConfig } = await import('../../src/core/config.ts');

@@ -8,6 +8,9 @@ import { gitStats } from '../../src/core/git.ts';
 import type { Diagnostic } from '../../src/core/types.ts';
 import { cli, GIT_ENV, Repo, runGit, tempDir } from './repo.ts';
 
+/** Real git and CLI processes: generous under a loaded CI machine. */
+const GIT_TIMEOUT = 60_000;
+
 const REPO_RULES = new Set(['stale-review', 'covers-matches-nothing', 'mitigation-ref-missing']);
 
 function model(options: { id?: string; reviewed?: string; covers?: string[]; refs?: string[] } = {}): string {
@@ -40,7 +43,7 @@ function newRepo(): Repo {
   return repo;
 }
 
-describe('stale-review', () => {
+describe('stale-review', { timeout: GIT_TIMEOUT }, () => {
   it('counts commits after the review day that touch covered code, at the covers entry', async () => {
     const repo = newRepo();
     repo.write('src/upload/handler.ts', 'export {};\n').write('src/other/x.ts', '1\n');
@@ -99,7 +102,7 @@ describe('stale-review', () => {
   });
 });
 
-describe('covers-matches-nothing', () => {
+describe('covers-matches-nothing', { timeout: GIT_TIMEOUT }, () => {
   it('warns at the entry, names the missing folder and suggests a close one', async () => {
     const repo = newRepo();
     repo.write('src/upload/a.ts', 'x\n').write('threat-models/upload.md', model({ covers: ['src/upload/**', 'src/uplod/**', 'src/upload/*.py', 'src/upload'] }));
@@ -150,7 +153,7 @@ describe('covers-matches-nothing', () => {
   });
 });
 
-describe('mitigation-ref-missing', () => {
+describe('mitigation-ref-missing', { timeout: GIT_TIMEOUT }, () => {
   it('checks paths and line anchors, at the ref value; leaves other references alone', async () => {
     const repo = newRepo();
     repo.write('src/upload/auth.ts', 'one\ntwo\nthree\n').write('Dockerfile', 'FROM x\n').write('docs/adr.md', '# ADR\n');
