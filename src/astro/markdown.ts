@@ -16,6 +16,7 @@ import rehypeSanitize, { defaultSchema } from 'rehype-sanitize';
 import remarkGfm from 'remark-gfm';
 import remarkParse from 'remark-parse';
 import { unified } from 'unified';
+import { leadingToken } from '../core/resolve.ts';
 import { visit } from 'unist-util-visit';
 
 /** The sanitize schema: GitHub's, without `id`/`name` clobbering and with only safe URL protocols. */
@@ -123,15 +124,10 @@ export function questionOf(heading: string): BodySection | undefined {
   return undefined;
 }
 
-/** The threat id a heading starts with (`### UP-1 Upload as another user`), if any. */
+/** The threat id a heading starts with (`### UP-1 Upload as another user`), by the core's own rule. */
 export function threatOfHeading(heading: string, threatIds: readonly string[]): string | undefined {
-  const text = heading.trim();
-  // Longest ids first so `UP-10` wins over `UP-1`.
-  for (const id of [...threatIds].sort((a, b) => b.length - a.length)) {
-    if (text === id) return id;
-    if (text.startsWith(id) && /^[\s:.—–-]/.test(text.slice(id.length))) return id;
-  }
-  return undefined;
+  const token = leadingToken(heading.trim());
+  return token !== undefined && threatIds.includes(token) ? token : undefined;
 }
 
 /**
