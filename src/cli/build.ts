@@ -70,7 +70,8 @@ export async function build(options: BuildOptions = {}): Promise<number> {
   }
   if (!options.quiet) {
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const where = relative(cwd, outDir) || '.';
+    const rel = relative(cwd, outDir);
+    const where = rel === '' ? '.' : rel.startsWith('..') ? outDir : rel;
     process.stdout.write(`threatmark build: ${project.summary.models} model(s) → ${where}/ in ${seconds} s\n`);
   }
   return 0;
