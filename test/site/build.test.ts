@@ -258,11 +258,25 @@ describe('escaping and sanitising', () => {
   });
 });
 
+describe('scripts', () => {
+  it('loads the bundled mermaid only on pages with a diagram', async () => {
+    const scripts = async (path: string) => [...(await read(dist, path)).matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]!);
+    const dashboard = await scripts('index.html');
+    const model = await scripts('models/profile-upload/index.html');
+    expect(dashboard.some((s) => s.includes('Dfd'))).toBe(false);
+    expect(model.some((s) => s.includes('Dfd'))).toBe(true);
+    // Everything is served from this site.
+    for (const src of [...dashboard, ...model]) expect(src).toMatch(/^\/(?!\/)/);
+    const dfd = model.find((s) => s.includes('Dfd'))!;
+    const code = await read(dist, dfd.slice(1));
+    expect(code).not.toMatch(/https?:\/\/cdn|unpkg\.com|jsdelivr/);
+  });
+});
+
 describe('machine-readable output', () => {
   it('threats.json is the export, models/<id>.json the resolved model, .mmd the DFD', async () => {
     const project = await checkProject({ cwd: FIXTURE, today: TODAY });
-    const threats = JSON.parse(await read(dist, 'threats.json'));
-    expect(threats).toEqual(JSON.parse(JSON.stringify(exportThreats(project.models))));
+    expect(await read(dist, 'threats.json')).toBe(`${JSON.stringify(exportThreats(project.models), null, 2)}\n`);
     for (const model of project.models) {
       expect(JSON.parse(await read(dist, `models/${model.id}.json`))).toEqual(JSON.parse(JSON.stringify(model)));
       expect((await read(dist, `models/${model.id}.mmd`)).trimEnd()).toBe(toMermaid(model).trimEnd());
