@@ -19,3 +19,8 @@ export function addDays(date: string, days: number): string {
 export function daysBetween(from: string, to: string): number {
   return Math.round((toTime(to) - toTime(from)) / DAY_MS);
 }
+
+/** "1 day", "12 days". */
+export function days(n: number): string {
+  return `${n} ${Math.abs(n) === 1 ? 'day' : 'days'}`;
+}

@@ -86,33 +86,45 @@ export function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
 // ---------------------------------------------------------------------------
 // "Did you mean …"
 
+/** Edit distance where swapping two adjacent letters counts as one typo (optimal string alignment). */
 export function levenshtein(a: string, b: string): number {
   if (a === b) return 0;
   if (a.length === 0) return b.length;
   if (b.length === 0) return a.length;
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  const rows: number[][] = [Array.from({ length: b.length + 1 }, (_, j) => j)];
   for (let i = 1; i <= a.length; i++) {
-    const current = [i];
+    const row = [i];
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      let best = Math.min(rows[i - 1]![j]! + 1, row[j - 1]! + 1, rows[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, rows[i - 2]![j - 2]! + 1);
+      row[j] = best;
     }
-    previous = current;
+    rows.push(row);
   }
-  return previous[b.length]!;
+  return rows[a.length]![b.length]!;
 }
 
-/** The closest candidate, if it is close enough to be a plausible typo. */
+function commonPrefix(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/** The closest candidate, if it is close enough to be a plausible typo. Ties go to the longest shared start. */
 export function closest(input: string, candidates: readonly string[]): string | undefined {
   if (input.length > 64) return undefined;
   const needle = input.toLowerCase().replace(/[_\s]/g, '-');
   let best: string | undefined;
   let bestDistance = Infinity;
+  let bestPrefix = -1;
   for (const candidate of candidates) {
     const hay = candidate.toLowerCase().replace(/[_\s]/g, '-');
     const distance = hay === needle ? 0 : levenshtein(needle, hay);
-    if (distance < bestDistance) {
+    const prefix = commonPrefix(needle, hay);
+    if (distance < bestDistance || (distance === bestDistance && prefix > bestPrefix)) {
       bestDistance = distance;
+      bestPrefix = prefix;
       best = candidate;
     }
   }

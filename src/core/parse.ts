@@ -7,7 +7,7 @@ import remarkFrontmatter from 'remark-frontmatter';
 import { toString } from 'mdast-util-to-string';
 import { isMap, isPair, isScalar, isSeq, parseDocument, visit, type Document, type Node as YamlNode } from 'yaml';
 import type { Root, Heading } from 'mdast';
-import { load as loadYamlFast, CORE_SCHEMA, YAMLException } from 'js-yaml';
+import { load as loadYamlFast, FAILSAFE_SCHEMA, Type, YAMLException } from 'js-yaml';
 import { LineIndex } from './source.ts';
 import type { Range } from './types.ts';
 
@@ -145,8 +145,60 @@ export function parseYamlText(path: string, text: string): ParsedFile {
   return parsed;
 }
 
-// Anchors and aliases go through the \`yaml\` package, which bounds alias expansion.
+// Anchors and aliases go through the `yaml` package, which bounds alias expansion.
+// js-yaml's core schema still reads YAML 1.1 forms (0b101); this one resolves
+// plain scalars exactly as YAML 1.2's core schema does, like the `yaml` package.
+const CORE_12 = FAILSAFE_SCHEMA.extend({
+  implicit: [
+    new Type('tag:yaml.org,2002:null', { kind: 'scalar', resolve: (s: string) => /^(?:~|null|Null|NULL)?$/.test(s ?? ''), construct: () => null }),
+    new Type('tag:yaml.org,2002:bool', { kind: 'scalar', resolve: (s: string) => /^(?:true|True|TRUE|false|False|FALSE)$/.test(s), construct: (s: string) => s[0] === 't' || s[0] === 'T' }),
+    new Type('tag:yaml.org,2002:int', {
+      kind: 'scalar',
+      resolve: (s: string) => /^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$/.test(s),
+      construct: (s: string) => (s.startsWith('0o') ? parseInt(s.slice(2), 8) : s.startsWith('0x') ? parseInt(s.slice(2), 16) : parseInt(s, 10)),
+    }),
+    new Type('tag:yaml.org,2002:float', {
+      kind: 'scalar',
+      resolve: (s: string) => /^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$/.test(s),
+      construct: (s: string) => (/\.(?:inf|Inf|INF)$/.test(s) ? (s.startsWith('-') ? -Infinity : Infinity) : /\.(?:nan|NaN|NAN)$/.test(s) ? NaN : parseFloat(s)),
+    }),
+  ],
+});
+
+/**
+ * Lines at column 0 of plain frontmatter are keys, list items, comments or
+ * blank. Anything else (a continued quoted string, a flow collection spread
+ * over lines) is where parsers differ most, so it takes the `yaml` package.
+ */
+const UNUSUAL_TOP_LINE = /^(?![ \t]|#|- |-$|$|[A-Za-z0-9_][A-Za-z0-9_. -]*:(?:[ \t]|$)|"[^"\\\n]*":(?:[ \t]|$)|'[^'\n]*':(?:[ \t]|$))/m;
+
 const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/;
+
+const QUOTED = /"(?:[^"\\\r\n]|\\.)*"|'(?:[^'\r\n]|'')*'/g;
+const OPENING_QUOTE = /(?:^|[:[{,]\s|^\s*-\s)\s*["']/;
+
+/**
+ * Frontmatter where js-yaml and the `yaml` package might disagree: anchors and
+ * aliases, odd lines at column 0, flow collections or quoted strings that go
+ * on over several lines. These take the `yaml` package's path.
+ */
+function needsCarefulParse(source: string): boolean {
+  if (ANCHOR_OR_ALIAS.test(source) || UNUSUAL_TOP_LINE.test(source)) return true;
+  // The document itself starts at column 0.
+  if (/^(?:[ \t]*(?:#.*)?(?:\r\n|\r|\n))*[ \t]/.test(source)) return true;
+  for (const raw of source.split(/\r\n|\r|\n/)) {
+    if (!/["'[{]/.test(raw)) continue;
+    const line = raw.replace(QUOTED, '""').replace(/\s#.*$/, '');
+    if (OPENING_QUOTE.test(line.replace(/""/g, ''))) return true;
+    let depth = 0;
+    for (const ch of line) {
+      if (ch === '[' || ch === '{') depth++;
+      else if (ch === ']' || ch === '}') depth--;
+    }
+    if (depth !== 0) return true;
+  }
+  return false;
+}
 
 /**
  * Reads the frontmatter's data. Most models are plain YAML without anchors:
@@ -157,9 +209,9 @@ const ANCHOR_OR_ALIAS = /(?:^|[\s[{,:-])[&*][^\s,[\]{}]/;
  */
 function parseFrontmatter(parsed: ParsedFile, source: string): void {
   parsed.yamlSource = source;
-  if (!ANCHOR_OR_ALIAS.test(source)) {
+  if (!needsCarefulParse(source)) {
     try {
-      parsed.data = loadYamlFast(source, { schema: CORE_SCHEMA, json: false }) ?? null;
+      parsed.data = loadYamlFast(source, { schema: CORE_12, json: false }) ?? null;
       return;
     } catch (error) {
       if (!(error instanceof YAMLException) && !(error instanceof RangeError)) throw error;
@@ -180,7 +232,7 @@ function parseFrontmatter(parsed: ParsedFile, source: string): void {
 export function ensureDocument(file: ParsedFile): Document.Parsed | undefined {
   if (!file.document && file.frontmatter === 'present' && file.yamlProblems.length === 0) {
     try {
-      file.document = parseDocument(file.yamlSource, { prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
+      file.document = parseDocument(forYamlPackage(file.yamlSource), YAML_OPTIONS);
     } catch {
       return undefined;
     }
@@ -188,47 +240,74 @@ export function ensureDocument(file: ParsedFile): Document.Parsed | undefined {
   return file.document;
 }
 
+/** The `yaml` package does not end lines at a lone CR; LF in its place keeps every offset. */
+function forYamlPackage(source: string): string {
+  return source.includes('\r') ? source.replace(/\r(?!\n)/g, '\n') : source;
+}
+
+const YAML_OPTIONS = { prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false } as const;
+
 function parseYaml(parsed: ParsedFile, source: string): void {
   const base = parsed.yamlStart;
   const at = (pos: readonly [number, number] | undefined) =>
     parsed.lines.range(base + (pos?.[0] ?? 0), base + (pos?.[1] ?? pos?.[0] ?? 0));
   let document: Document.Parsed;
   try {
-    document = parseDocument(source, { prettyErrors: false, uniqueKeys: true, strict: true, keepSourceTokens: false });
+    document = parseDocument(forYamlPackage(source), YAML_OPTIONS);
   } catch (error) {
     parsed.yamlProblems.push({ rule: 'yaml-syntax', message: yamlCrashMessage(error), range: at([0, 0]) });
     return;
   }
   parsed.document = document;
   for (const error of document.errors) {
-    parsed.yamlProblems.push({
-      rule: error.code === 'DUPLICATE_KEY' ? 'duplicate-key' : 'yaml-syntax',
-      message: error.code === 'DUPLICATE_KEY' ? duplicateKeyMessage(document, error.pos) : cleanYamlMessage(error.message),
-      range: at(error.pos),
-    });
+    if (error.code === 'DUPLICATE_KEY') {
+      const key = findKeyAt(document.contents, error.pos[0]);
+      parsed.yamlProblems.push({
+        rule: 'duplicate-key',
+        message: key ? `duplicate key \`${key.name}\`: a key may appear only once in a mapping (the later value would silently win)` : 'duplicate key: a key may appear only once in a mapping',
+        range: at(key?.range ?? error.pos),
+      });
+    } else {
+      const overflow = /call stack/i.test(error.message);
+      parsed.yamlProblems.push({ rule: 'yaml-syntax', message: overflow ? NESTED_TOO_DEEP : cleanYamlMessage(error.message), range: at(overflow ? [0, 0] : error.pos) });
+    }
   }
   // Duplicate keys leave a usable document; real syntax errors do not.
   if (parsed.yamlProblems.some((p) => p.rule === 'yaml-syntax')) return;
   try {
     parsed.data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    parsed.yamlProblems.push({ rule: 'yaml-syntax', message: yamlCrashMessage(error), range: at(firstAliasRange(document)) });
+    const message = error instanceof Error ? error.message : String(error);
+    const unresolved = /Unresolved alias/i.exec(message);
+    if (unresolved) {
+      const alias = firstAlias(document, (name) => !hasAnchor(document, name));
+      parsed.yamlProblems.push({
+        rule: 'yaml-syntax',
+        message: alias ? `alias \`*${alias.name}\` refers to no anchor \`&${alias.name}\` defined before it` : cleanYamlMessage(message),
+        range: at(alias?.range ?? [0, 0]),
+      });
+    } else {
+      parsed.yamlProblems.push({ rule: 'yaml-syntax', message: yamlCrashMessage(error), range: at(error instanceof RangeError ? [0, 0] : (firstAlias(document)?.range ?? [0, 0])) });
+    }
   }
 }
 
+const NESTED_TOO_DEEP = 'frontmatter is nested too deeply to read';
+
 function yamlCrashMessage(error: unknown): string {
-  if (error instanceof RangeError) return 'frontmatter is nested too deeply to read';
   const message = error instanceof Error ? error.message : String(error);
-  if (/alias/i.test(message)) return `frontmatter expands too many aliases (more than ${MAX_ALIAS_COUNT}): refusing a possible "billion laughs" document`;
+  if (error instanceof RangeError || /call stack/i.test(message)) return NESTED_TOO_DEEP;
+  if (/excessive alias count/i.test(message)) return `frontmatter expands too many aliases (more than ${MAX_ALIAS_COUNT}): refusing a possible "billion laughs" document`;
   return `frontmatter could not be read: ${cleanYamlMessage(message)}`;
 }
 
-function firstAliasRange(document: Document.Parsed): [number, number] {
-  let found: [number, number] = [0, 0];
+function firstAlias(document: Document.Parsed, accept: (name: string) => boolean = () => true): { name: string; range: [number, number] } | undefined {
+  let found: { name: string; range: [number, number] } | undefined;
   try {
     visit(document, {
       Alias(_key, node) {
-        if (node.range) found = [node.range[0], node.range[1]];
+        if (!accept(node.source)) return undefined;
+        found = { name: node.source, range: node.range ? [node.range[0], node.range[1]] : [0, 0] };
         return visit.BREAK;
       },
     });
@@ -238,17 +317,30 @@ function firstAliasRange(document: Document.Parsed): [number, number] {
   return found;
 }
 
+function hasAnchor(document: Document.Parsed, name: string): boolean {
+  let found = false;
+  try {
+    visit(document, {
+      Node(_key, node) {
+        if ((node as { anchor?: string }).anchor === name) {
+          found = true;
+          return visit.BREAK;
+        }
+        return undefined;
+      },
+    });
+  } catch {
+    return false;
+  }
+  return found;
+}
+
 function cleanYamlMessage(message: string): string {
   // The yaml package appends a source excerpt after " at line N, column M:"; we print our own positions.
   return message.replace(/ at line \d+, column \d+:[\s\S]*$/, '').replace(/\s+/g, ' ').trim();
 }
 
-function duplicateKeyMessage(document: Document.Parsed, pos: readonly [number, number]): string {
-  const key = findKeyAt(document.contents, pos[0]);
-  return key !== undefined ? `duplicate key \`${key}\`: a key may appear only once in a mapping` : 'duplicate key: a key may appear only once in a mapping';
-}
-
-function findKeyAt(node: unknown, offset: number): string | undefined {
+function findKeyAt(node: unknown, offset: number): { name: string; range: [number, number] } | undefined {
   const stack: unknown[] = [node];
   let guard = 0;
   while (stack.length > 0 && guard++ < 100000) {
@@ -256,7 +348,7 @@ function findKeyAt(node: unknown, offset: number): string | undefined {
     if (isMap(current)) {
       for (const item of current.items) {
         const key = item.key as YamlNode | null;
-        if (key && isScalar(key) && key.range && key.range[0] === offset) return String(key.value);
+        if (key && isScalar(key) && key.range && key.range[0] === offset) return { name: String(key.value), range: [key.range[0], key.range[1]] };
         stack.push(item.value);
       }
     } else if (isSeq(current)) {

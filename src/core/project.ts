@@ -10,7 +10,7 @@ import { todayUtc } from './dates.ts';
 import { DiagnosticSink, sortDiagnostics, type RuleMeta } from './diagnostics.ts';
 import { locate, parseModelText, type ParsedFile } from './parse.ts';
 import { modelIdFromPath, resolveModel } from './resolve.ts';
-import { MODEL_ID_PATTERN, modelSchema } from './schema.ts';
+import { ID_SECTIONS, MODEL_ID_PATTERN, modelSchema } from './schema.ts';
 import { readSource } from './source.ts';
 import type { Diagnostic, Range, ResolvedModel } from './types.ts';
 import { validateAgainst } from './validate.ts';
@@ -187,13 +187,14 @@ export function checkText(text: string, options: CheckTextOptions): FileOutcome 
     return outcome;
   }
   if (raw.threatmark !== 1) {
-    report('unsupported-version', `format version ${JSON.stringify(raw.threatmark)} is not supported; this Threatmark reads \`threatmark: 1\``, ['threatmark']);
+    const message = raw.threatmark === null ? '`threatmark` has no value; write `threatmark: 1`' : `format version ${JSON.stringify(raw.threatmark)} is not supported; this Threatmark reads \`threatmark: 1\``;
+    report('unsupported-version', message, ['threatmark']);
     return outcome;
   }
 
   // Known before validation, so schema diagnostics carry the model id too.
   setModelId(typeof raw.id === 'string' && MODEL_ID_PATTERN.test(raw.id) ? raw.id : modelIdFromPath(options.relativePath));
-  validateAgainst(schemaFor(options.config), raw, parsed, sink);
+  validateAgainst(schemaFor(options.config), raw, parsed, sink, ID_SECTIONS);
   const model = resolveModel(raw, { file: parsed, relativePath: options.relativePath, config: options.config, today: options.today });
   setModelId(model.id);
   outcome.model = model;

@@ -113,7 +113,10 @@ export function resolveModel(data: Raw, ctx: ResolveContext): ResolvedModel {
   });
   const boundaryById = new Map(boundaries.map((b) => [b.id, b]));
 
+  // Elements without a valid type are reported by the schema check and left out of coverage.
+  const untyped = new Set<string>();
   const elements: ResolvedElement[] = entriesOf(field(data, 'elements')).map(([eid, raw]) => {
+    if (!oneOf(ELEMENT_TYPES, field(raw, 'type'))) untyped.add(eid);
     const boundary = str(field(raw, 'boundary'));
     const attributes: ElementAttributes = {};
     for (const key of ['human', 'authenticates', 'authorizes', 'validates_input', 'logs', 'rate_limited', 'privileged', 'encrypted', 'backed_up'] as const) {
@@ -182,6 +185,7 @@ export function resolveModel(data: Raw, ctx: ResolveContext): ResolvedModel {
     rawExclusions.forEach((raw, index) => {
       if (!isObject(raw)) return;
       notApplicable.push({
+        index,
         targets: strings(field(raw, 'targets')),
         categories: strings(field(raw, 'categories')).filter((c): c is Category => (CATEGORIES as readonly string[]).includes(c)),
         rules: strings(field(raw, 'rules')),
@@ -231,7 +235,7 @@ export function resolveModel(data: Raw, ctx: ResolveContext): ResolvedModel {
     summaryCounts: summarize(threats),
     valid: true,
   };
-  model.coverage = computeCoverage(model);
+  model.coverage = computeCoverage(model, untyped);
   return model;
 }
 
@@ -361,7 +365,7 @@ function summarize(threats: ResolvedThreat[]): ModelSummary {
 }
 
 /** STRIDE-per-element (and LINDDUN for personal data) coverage of every in-scope element and flow. */
-export function computeCoverage(model: ResolvedModel): Coverage {
+export function computeCoverage(model: ResolvedModel, skip: ReadonlySet<string> = new Set()): Coverage {
   const stride = model.methodologies.includes('stride');
   const linddun = model.methodologies.includes('linddun');
   const threatsByTarget = new Map<string, ResolvedThreat[]>();
@@ -374,7 +378,7 @@ export function computeCoverage(model: ResolvedModel): Coverage {
   }
   const rows: CoverageRow[] = [];
   const targets: { id: string; kind: 'element' | 'flow'; type: CoverageRow['type']; personal: boolean; storeKind?: ElementAttributes['kind'] }[] = [
-    ...model.elements.filter((e) => !e.outOfScope).map((e) => ({ id: e.id, kind: 'element' as const, type: e.type, personal: e.personal, storeKind: e.attributes.kind })),
+    ...model.elements.filter((e) => !e.outOfScope && !skip.has(e.id)).map((e) => ({ id: e.id, kind: 'element' as const, type: e.type, personal: e.personal, storeKind: e.attributes.kind })),
     ...model.flows.filter((f) => !f.outOfScope).map((f) => ({ id: f.id, kind: 'flow' as const, type: 'flow' as const, personal: f.personal })),
   ];
   let answered = 0;

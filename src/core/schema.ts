@@ -31,7 +31,7 @@ const date = z
   .refine(isValidDate, { message: 'expected a calendar date written as YYYY-MM-DD' })
   .meta({ format: 'date' });
 const id = z.string().regex(ID_PATTERN, { message: 'ids start with a letter or digit and use only letters, digits, ".", "_" and "-"' });
-const text = z.string().min(1, { message: 'must not be empty' });
+const text = z.string().refine((v) => v.trim() !== '', { message: 'must not be empty' });
 const stringList = z.array(z.string());
 const httpUrl = z
   .string()
@@ -45,6 +45,18 @@ export interface SchemaOptions {
 export const DEFAULT_SCHEMA_OPTIONS: SchemaOptions = {
   levels: { likelihood: ['low', 'medium', 'high'], impact: ['low', 'medium', 'high'] },
 };
+
+/**
+ * A map from entry id to entry. Ids are checked by `reportInvalidIds` rather
+ * than by a key schema: zod does not validate the value under a key that fails
+ * its key schema, and every problem of an entry should be reported at once.
+ */
+function idMap<T extends z.ZodType>(value: T) {
+  return z.record(z.string(), value);
+}
+
+/** Top-level sections whose keys are ids. */
+export const ID_SECTIONS = ['data', 'boundaries', 'elements', 'flows', 'threats'] as const;
 
 function enumOf(values: readonly string[]) {
   return z.enum(values as [string, ...string[]]);
@@ -161,11 +173,11 @@ export function modelSchema(options: SchemaOptions = DEFAULT_SCHEMA_OPTIONS) {
     tags: stringList.optional(),
     links: z.array(z.strictObject({ title: text, url: httpUrl })).optional(),
     assumptions: stringList.optional(),
-    data: z.record(id, dataAsset).optional(),
-    boundaries: z.record(id, boundary).optional(),
-    elements: z.record(id, element).refine((v) => Object.keys(v).length > 0, { message: 'a model needs at least one element' }),
-    flows: z.record(id, flow).optional(),
-    threats: z.record(id, threat).optional(),
+    data: idMap(dataAsset).optional(),
+    boundaries: idMap(boundary).optional(),
+    elements: idMap(element).refine((v) => Object.keys(v).length > 0, { message: 'a model needs at least one element' }),
+    flows: idMap(flow).optional(),
+    threats: idMap(threat).optional(),
     not_applicable: z.array(exclusion).optional(),
   });
 }

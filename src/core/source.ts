@@ -64,7 +64,11 @@ export async function readSource(path: string, maxBytes = DEFAULT_MAX_FILE_BYTES
     return {
       ok: false,
       rule: 'file-too-large',
-      message: `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for a threat model; split it into several models`,
+      // Rounded sizes can look equal just over the limit: then give exact byte counts.
+      message:
+        formatBytes(size) === formatBytes(maxBytes)
+          ? `file is ${size} bytes, over the limit of ${maxBytes} bytes for a threat model; split it into several models`
+          : `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit for a threat model; split it into several models`,
     };
   }
   let bytes: Buffer;
@@ -96,7 +100,8 @@ function bytePosition(bytes: Uint8Array, index: number): { line: number; column:
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < index; i++) {
-    if (bytes[i] === 10) {
+    // LF, CRLF and a lone CR each end a line, as everywhere else in the checker.
+    if (bytes[i] === 10 || (bytes[i] === 13 && bytes[i + 1] !== 10)) {
       line++;
       lineStart = i + 1;
     }

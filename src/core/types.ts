@@ -205,6 +205,8 @@ export interface ResolvedThreat {
 }
 
 export interface NotApplicableEntry {
+  /** Position of the entry in the `not_applicable` list as written. */
+  index: number;
   targets: string[];
   categories: Category[];
   rules: string[];

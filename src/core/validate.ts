@@ -3,6 +3,7 @@
 import type { z } from 'zod';
 import { didYouMean, quote, type DiagnosticSink, type RuleMeta } from './diagnostics.ts';
 import { locate, type ParsedFile, type PathSegment } from './parse.ts';
+import { ID_PATTERN } from './schema.ts';
 
 export const SCHEMA_RULES: RuleMeta[] = [
   {
@@ -49,19 +50,32 @@ export function formatPath(path: readonly PathSegment[]): string {
 }
 
 /** Validates `data` against `schema` and reports every issue at its place in `file`. */
-export function validateAgainst(schema: AnySchema, data: unknown, file: ParsedFile, sink: DiagnosticSink): number {
+export function validateAgainst(schema: AnySchema, data: unknown, file: ParsedFile, sink: DiagnosticSink, idSections: readonly string[] = []): number {
   const result = (schema as z.ZodType).safeParse(data, { reportInput: true });
-  // zod's records skip a `__proto__` key without a word; it is never a valid id.
+  let count = reportInvalidIds(data, idSections, file, sink);
+  // zod's records skip a `__proto__` key without a word; it is never a valid key.
   // Only text that spells it out, or could through an escape, can produce the key.
-  let count = file.yamlSource.includes('__proto__') || file.yamlSource.includes('\\') ? reportProtoKeys(schema, data, file, sink) : 0;
+  if (file.yamlSource.includes('__proto__') || file.yamlSource.includes('\\')) count += reportProtoKeys(schema, data, file, sink, idSections);
   if (result.success) return count;
   for (const issue of result.error.issues) count += reportIssue(issue, [], schema, data, file, sink);
   return count;
 }
 
+function reportMissing(path: PathSegment[], file: ParsedFile, sink: DiagnosticSink): number {
+  const key = path[path.length - 1];
+  const parentPath = path.slice(0, -1);
+  const parent = parentPath.length ? ` in \`${formatPath(parentPath)}\`` : '';
+  sink.report('missing-key', 'error', `missing required key \`${String(key)}\`${parent}`, locate(file, parentPath, 'key').range);
+  return 1;
+}
+
 function reportIssue(issue: ZodIssue, prefix: PathSegment[], root: AnySchema, data: unknown, file: ParsedFile, sink: DiagnosticSink): number {
   const path = [...prefix, ...(issue.path as PathSegment[])];
   const where = formatPath(path);
+  // Whatever the schema expected, an absent key is a missing key, reported at its parent.
+  if (issue.code !== 'unrecognized_keys' && issue.code !== 'invalid_key' && path.length > 0 && !hasPath(data, path) && hasPath(data, path.slice(0, -1))) {
+    return reportMissing(path, file, sink);
+  }
   switch (issue.code) {
     case 'unrecognized_keys': {
       const allowed = keysAt(root, path);
@@ -80,9 +94,14 @@ function reportIssue(issue: ZodIssue, prefix: PathSegment[], root: AnySchema, da
         return n;
       }
       const expected = (issue.errors as ZodIssue[][])
-        .map((errors) => errors.find((e) => e.code === 'invalid_type')?.expected)
-        .filter(Boolean)
-        .map((e) => typeName(String(e)));
+        .map((errors) => {
+          const first = errors[0];
+          if (!first) return undefined;
+          if (first.code === 'invalid_type') return typeName(String(first.expected));
+          if (first.code === 'invalid_value') return `one of ${listValues(first.values.map(String))}`;
+          return undefined;
+        })
+        .filter((e): e is string => Boolean(e));
       const found = describe(valueAt(data, path));
       sink.report('invalid-value', 'error', `\`${where}\` must be ${expected.join(' or ') || 'a different value'}, found ${found}`, locate(file, path).range);
       return 1;
@@ -96,15 +115,6 @@ function reportIssue(issue: ZodIssue, prefix: PathSegment[], root: AnySchema, da
     }
     case 'invalid_type': {
       const value = valueAt(data, path);
-      const present = hasPath(data, path);
-      if (!present || value === undefined) {
-        const key = path[path.length - 1];
-        const parentPath = path.slice(0, -1);
-        const parent = parentPath.length ? ` in \`${formatPath(parentPath)}\`` : '';
-        const at = locate(file, parentPath, 'key');
-        sink.report('missing-key', 'error', `missing required key \`${String(key)}\`${parent}`, at.range);
-        return 1;
-      }
       if (value === null) {
         sink.report('missing-key', 'error', `\`${where}\` has no value; expected ${typeName(String(issue.expected))}`, locate(file, path).range);
         return 1;
@@ -145,13 +155,30 @@ function reportIssue(issue: ZodIssue, prefix: PathSegment[], root: AnySchema, da
   }
 }
 
-function reportProtoKeys(schema: AnySchema, data: unknown, file: ParsedFile, sink: DiagnosticSink): number {
+/** Keys of the id sections must match the id pattern. */
+function reportInvalidIds(data: unknown, sections: readonly string[], file: ParsedFile, sink: DiagnosticSink): number {
+  if (data === null || typeof data !== 'object') return 0;
+  let count = 0;
+  for (const section of sections) {
+    const map = Object.hasOwn(data, section) ? (data as Record<string, unknown>)[section] : undefined;
+    if (map === null || typeof map !== 'object' || Array.isArray(map)) continue;
+    for (const key of Object.keys(map)) {
+      if (ID_PATTERN.test(key)) continue;
+      sink.report('invalid-id', 'error', `invalid id ${quote(key)} in \`${section}\`: ids start with a letter or digit and use only letters, digits, ".", "_" and "-"`, locate(file, [section, key], 'key').range);
+      count++;
+    }
+  }
+  return count;
+}
+
+function reportProtoKeys(schema: AnySchema, data: unknown, file: ParsedFile, sink: DiagnosticSink, idSections: readonly string[]): number {
   let count = 0;
   const visit = (node: unknown, path: PathSegment[], candidates: AnySchema[]) => {
     if (node === null || typeof node !== 'object' || path.length > 8) return;
     const records = candidates.flatMap(unwrap).filter((c) => (c._zod.def as { type: string }).type === 'record');
-    if (records.length > 0 && !Array.isArray(node) && Object.hasOwn(node, '__proto__')) {
-      sink.report('invalid-id', 'error', `invalid id \`__proto__\` in \`${formatPath(path)}\`: ids start with a letter or digit`, locate(file, [...path, '__proto__'], 'key').range);
+    const handled = path.length === 1 && idSections.includes(String(path[0]));
+    if (records.length > 0 && !handled && !Array.isArray(node) && Object.hasOwn(node, '__proto__')) {
+      sink.report('unknown-key', 'error', `\`__proto__\` is not allowed as a key in \`${formatPath(path)}\``, locate(file, [...path, '__proto__'], 'key').range);
       count++;
     }
     for (const [key, value] of Object.entries(node)) {
@@ -185,6 +212,10 @@ function pickBranch(branches: ZodIssue[][], value: unknown): ZodIssue[] | undefi
   // Otherwise prefer an enum complaint about a string over "expected array".
   if (typeof value === 'string') return branches.find((issues) => issues.every((i) => i.code === 'invalid_value' || i.code === 'too_small' || i.code === 'invalid_format'));
   return undefined;
+}
+
+function listValues(values: string[]): string {
+  return values.length > 6 ? `${values.slice(0, 6).join(', ')}, …` : values.join(', ');
 }
 
 function typeName(expected: string): string {

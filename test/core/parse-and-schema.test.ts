@@ -12,6 +12,10 @@ describe('frontmatter data follows YAML 1.2 (core schema)', () => {
     const doc = parseDocument(source, { strict: true, uniqueKeys: true });
     return doc.errors.length > 0 ? undefined : doc.toJS({ maxAliasCount: 50 });
   }
+  /** The yaml package accepts a collection as a key only with a warning (it stringifies it). */
+  function yaml12Warns(source: string): boolean {
+    return parseDocument(source, { strict: true, uniqueKeys: true }).warnings.length > 0;
+  }
   const frontmatterOf = (text: string) => parseModelText('m.md', text).data;
 
   it.each([
@@ -73,6 +77,8 @@ describe('frontmatter data follows YAML 1.2 (core schema)', () => {
           expect(parsed.yamlProblems.length, JSON.stringify(source)).toBeGreaterThan(0);
           return;
         }
+        // Where YAML 1.2 only warns (a collection used as a key), the checker may refuse outright.
+        if (parsed.yamlProblems.length > 0 && yaml12Warns(source)) return;
         expect(parsed.data, JSON.stringify(source)).toEqual(expected);
       }),
       { numRuns: 1500 },

@@ -163,7 +163,8 @@ describe('fuzzing the checker', () => {
         expect(result.offset).toBeLessThan(raw.length);
         // The position is counted in the valid prefix: its line and column must exist there (+1 column for the bad byte itself).
         const prefix = new TextDecoder('utf-8').decode(raw.subarray(0, result.offset));
-        const lines = prefix.split('\n');
+        // LF, CRLF and a lone CR each end a line, as in the checker.
+        const lines = prefix.split(/\r\n|\r|\n/);
         expect(result.line).toBeGreaterThanOrEqual(1);
         expect(result.line).toBeLessThanOrEqual(lines.length);
         expect(result.column).toBeGreaterThanOrEqual(1);

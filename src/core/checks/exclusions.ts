@@ -22,15 +22,25 @@ export const exclusionsCheck: ModelCheck = {
   check({ model, data, report }) {
     const rawList = Object.hasOwn(data, 'not_applicable') && Array.isArray(data.not_applicable) ? (data.not_applicable as unknown[]) : [];
     const rows = new Map(model.coverage.rows.map((r) => [r.target, r]));
-    model.notApplicable.forEach((entry, index) => {
-      const raw = rawList[index] as Record<string, unknown> | undefined;
-      const hasCategories = raw !== undefined && Object.hasOwn(raw, 'categories');
-      const hasRules = raw !== undefined && Object.hasOwn(raw, 'rules');
+    for (const entry of model.notApplicable) {
+      const index = entry.index;
+      const raw = rawList[index];
+      const isMapping = typeof raw === 'object' && raw !== null && !Array.isArray(raw);
+      const hasCategories = isMapping && Object.hasOwn(raw, 'categories');
+      const hasRules = isMapping && Object.hasOwn(raw, 'rules');
       if (!hasCategories && !hasRules) {
         report('empty-exclusion', 'this exclusion names neither `categories` nor `rules`', ['not_applicable', index], { subject: `not_applicable[${index}]` });
-        return;
+        continue;
       }
-      if (entry.categories.length === 0) return;
+      // Without targets or valid categories the schema check has already said what is wrong.
+      if (entry.categories.length === 0 || entry.targets.length === 0) continue;
+      // A target whose element type is invalid has no coverage yet: the exclusion may well apply once it is fixed.
+      const elements = Object.hasOwn(data, 'elements') && data.elements && typeof data.elements === 'object' ? (data.elements as Record<string, unknown>) : {};
+      const untyped = entry.targets.some((target) => {
+        const raw = Object.hasOwn(elements, target) ? elements[target] : undefined;
+        return raw !== null && typeof raw === 'object' && !['external', 'process', 'store'].includes((raw as Record<string, unknown>).type as string);
+      });
+      if (untyped) continue;
       const excludesSomething = entry.targets.some((target) => {
         const row = rows.get(target);
         return row?.cells.some((cell) => entry.categories.includes(cell.category) && cell.state === 'excluded') ?? false;
@@ -44,6 +54,6 @@ export const exclusionsCheck: ModelCheck = {
           { subject: `not_applicable[${index}]` },
         );
       }
-    });
+    }
   },
 };

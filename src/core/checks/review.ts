@@ -1,5 +1,5 @@
 // Review dates: approved models say when they were reviewed; reviews fall due.
-import { daysBetween } from '../dates.ts';
+import { days, daysBetween } from '../dates.ts';
 import type { ModelCheck } from './types.ts';
 
 export const reviewCheck: ModelCheck = {
@@ -27,7 +27,7 @@ export const reviewCheck: ModelCheck = {
       const explicit = Object.hasOwn(data, 'review_by');
       report(
         'review-overdue',
-        `review overdue since ${model.reviewBy} (${daysBetween(model.reviewBy, today)} days)${explicit ? '' : `, ${model.reviewed ? `last reviewed ${model.reviewed}` : ''}`}`,
+        `review overdue since ${model.reviewBy} (${days(daysBetween(model.reviewBy, today))})${explicit ? '' : `, ${model.reviewed ? `last reviewed ${model.reviewed}` : ''}`}`,
         [explicit ? 'review_by' : 'reviewed'],
         { subject: model.id },
       );

@@ -1,6 +1,6 @@
 // Each treatment carries what it needs: mitigations, a complete and current
 // acceptance, a transfer, a ticket for planned work.
-import { daysBetween } from '../dates.ts';
+import { days, daysBetween } from '../dates.ts';
 import type { ModelCheck } from './types.ts';
 
 export const treatmentCheck: ModelCheck = {
@@ -88,17 +88,17 @@ export const treatmentCheck: ModelCheck = {
           } else if (invalid) {
             // An invalid value is already reported; judging expiry on it would mislead.
           } else if (threat.acceptanceState === 'expired') {
-            report('acceptance-expired', `the acceptance of \`${threat.id}\` by ${acceptance.owner} expired on ${acceptance.expires} (${-daysBetween(today, acceptance.expires!)} days ago)`, at('acceptance', 'expires'), { subject });
+            report('acceptance-expired', `the acceptance of \`${threat.id}\` by ${acceptance.owner} expired on ${acceptance.expires} (${days(-daysBetween(today, acceptance.expires!))} ago)`, at('acceptance', 'expires'), { subject });
           } else if (threat.acceptanceState === 'too-long') {
             const from = acceptance.accepted ?? today;
             report(
               'acceptance-too-long',
-              `the acceptance of \`${threat.id}\` runs ${daysBetween(from, acceptance.expires!)} days (${from} to ${acceptance.expires}), longer than the maximum of ${config.maxAcceptanceDays}`,
+              `the acceptance of \`${threat.id}\` runs ${days(daysBetween(from, acceptance.expires!))} (${from} to ${acceptance.expires}), longer than the maximum of ${config.maxAcceptanceDays}`,
               at('acceptance', 'expires'),
               { subject },
             );
           } else if (threat.acceptanceState === 'expiring') {
-            report('acceptance-expiring', `the acceptance of \`${threat.id}\` expires on ${acceptance.expires} (in ${daysBetween(today, acceptance.expires!)} days)`, at('acceptance', 'expires'), { subject });
+            report('acceptance-expiring', `the acceptance of \`${threat.id}\` expires on ${acceptance.expires} (in ${days(daysBetween(today, acceptance.expires!))})`, at('acceptance', 'expires'), { subject });
           }
           if (acceptance.accepted && acceptance.expires && daysBetween(acceptance.accepted, acceptance.expires) < 0) {
             report('missing-acceptance', `the acceptance of \`${threat.id}\` expires (${acceptance.expires}) before it was accepted (${acceptance.accepted})`, at('acceptance', 'expires'), { subject });
