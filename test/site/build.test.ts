@@ -95,7 +95,7 @@ describe('pages', () => {
     for (const id of ['upload-request', 'forwarded', 'store-image']) expect(byId(tree, `flow-${id}`), id).toHaveLength(1);
     // The threat's prose from the body is attached to the threat.
     const up1 = byId(tree, 'threat-UP-1')[0]!;
-    expect(up1.tagName).toBe('h3');
+    expect(up1.tagName).toBe('h4');
     const html = await read(dist, 'models/profile-upload/index.html');
     expect(html).toMatch(/id="threat-UP-1"[\s\S]*replays a stolen session token[\s\S]*id="threat-UP-2"/);
     // Edit link from site.edit_url.
