@@ -48,7 +48,7 @@ export const findingsCheck: ModelCheck = {
       const severity: DiagnosticSeverity = override && override !== 'off' ? override : model.status === 'approved' ? 'error' : 'warning';
       report(
         'unanswered-finding',
-        `finding \`${finding.id}\` (${finding.title}; ${finding.severity}) is not answered: ${finding.message}. Answer it with a threat with \`rule: ${finding.rule}\` targeting \`${finding.target}\`, or a \`not_applicable\` entry naming the rule (\`threatmark suggest\` prints a stub)`,
+        `finding \`${finding.id}\` (${finding.title}; ${finding.severity}) is not answered: ${finding.message}. Answer with a threat \`rule: ${finding.rule}\` or a \`not_applicable\` entry (\`threatmark suggest\` prints one)`,
         [finding.targetKind === 'flow' ? 'flows' : 'elements', finding.target],
         { severity, part: 'key', subject: finding.id },
       );
