@@ -179,8 +179,10 @@ export function globMatcher(globs: string | string[], options: { dot: boolean })
 export interface CoverGlob {
   /** As written. */
   glob: string;
-  /** Directory every match lies under ('' for the whole repository). */
+  /** Directory every match lies under ('' for the whole repository); for a plain path, the path. */
   base: string;
+  /** A plain path (no wildcards): it names a file or a folder. */
+  plain: boolean;
   match: Matcher;
 }
 
@@ -208,10 +210,10 @@ function compileCoverUncached(glob: string): CoverGlob {
     pattern = pattern.replace(/\/+$/, '');
     const exact = picomatch(pattern, { dot: true });
     const under = picomatch(`${pattern}/**`, { dot: true });
-    return { glob, base: pattern, match: (p) => exact(p) || under(p) };
+    return { glob, base: pattern, plain: true, match: (p) => exact(p) || under(p) };
   }
   const match = picomatch(pattern, { dot: true });
-  return { glob, base: scan.base.replace(/\/+$/, ''), match };
+  return { glob, base: scan.base.replace(/\/+$/, ''), plain: false, match };
 }
 
 /** Sorted unique paths, searchable by directory prefix. */

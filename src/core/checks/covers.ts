@@ -17,28 +17,33 @@ export function coverEntries(data: Record<string, unknown>): { index: number; gl
   return raw.flatMap((glob, index) => (typeof glob === 'string' && glob.trim() !== '' && !glob.trim().startsWith('!') ? [{ index, glob }] : []));
 }
 
-/** "nothing under `src/uplod`; did you mean `src/upload`?" when the glob's folder is missing. */
+/**
+ * Why a glob matches nothing, when a path in it is missing: "there is no folder
+ * `src/uplod`; did you mean `src/upload`?" (for a plain path's last part: "no file or
+ * folder", with its siblings of both kinds as candidates).
+ */
 function missingBaseHint(view: RepoView, cover: CoverGlob): string {
   const files = view.files();
-  if (cover.base === '' || files.isDirectory(cover.base)) return '';
+  if (cover.base === '' || files.isDirectory(cover.base) || (cover.plain && files.has(cover.base))) return '';
   const parts = cover.base.split('/');
   let depth = parts.length - 1;
   while (depth > 0 && !files.isDirectory(parts.slice(0, depth).join('/'))) depth--;
-  const folder = parts.slice(0, depth + 1).join('/');
+  const missing = parts.slice(0, depth + 1).join('/');
   // On disk but not in git's file list: empty, or holding only ignored files.
-  if (view.repo && view.stat(folder)?.kind === 'directory') return ` (\`${folder}\` holds no file that git tracks)`;
+  if (view.repo && view.stat(missing)?.kind === 'directory') return ` (\`${missing}\` holds no file that git tracks)`;
+  const last = cover.plain && depth === parts.length - 1;
   const parent = parts.slice(0, depth).join('/');
   const siblings = new Set<string>();
   for (const path of files.under(parent)) {
     const rest = parent ? path.slice(parent.length + 1) : path;
     const slash = rest.indexOf('/');
     if (slash > 0) siblings.add(rest.slice(0, slash));
+    else if (last) siblings.add(rest);
     if (siblings.size > 5000) break;
   }
-  const missing = parts[depth]!;
-  const guess = closest(missing, [...siblings]);
+  const guess = closest(parts[depth]!, [...siblings]);
   const suggestion = guess ? `${parent ? `${parent}/` : ''}${guess}` : undefined;
-  return ` (there is no folder \`${folder}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''})`;
+  return ` (there is no ${last ? 'file or folder' : 'folder'} \`${missing}\`${suggestion ? `; did you mean \`${suggestion}\`?` : ''})`;
 }
 
 export const coversCheck: ModelCheck = {
