@@ -192,7 +192,7 @@ describe('toMermaid', () => {
 
   it('labels flows with title and protocol, and draws bidirectional flows both ways', async () => {
     const src = toMermaid(upload());
-    expect(src).toContain('  n0 f0@-->|"Upload request (HTTPS) 🔒"| n1');
+    expect(src).toContain('  n0 f0@-->|"Upload request (HTTPS)"| n1');
     expect(src).toContain('  n2 f2@<-->|"Store image"| n3');
     const edges = (await parsed(src)).getEdges();
     expect(edges.map((e) => [e.id, e.start, e.end, e.type])).toEqual([
@@ -200,7 +200,7 @@ describe('toMermaid', () => {
       ['f1', 'n1', 'n2', 'arrow_point'],
       ['f2', 'n2', 'n3', 'double_arrow_point'],
     ]);
-    expect(shown(edges[0]!.text)).toBe('Upload request (HTTPS) 🔒');
+    expect(shown(edges[0]!.text)).toBe('Upload request (HTTPS)');
   });
 
   it('tints nodes by the highest unresolved severity, with a text marker for high and critical', async () => {

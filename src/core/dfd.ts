@@ -245,8 +245,10 @@ export function toMermaidWithMap(model: ResolvedModel, options: DfdOptions = {})
     const mark = highlight.get(flow.id);
     let text = titleOf(flow);
     const protocol = label(flow.protocol ?? '', MAX_PROTOCOL);
-    if (protocol) text += ` (${protocol})`;
-    if (flow.encrypted) text += ` ${label('🔒')}`;
+    // Say "encrypted" only where the protocol does not already say so (no emoji: fonts lack them offline).
+    const encrypted = flow.encrypted === true && !/https|tls|ssl|wss|ssh|sftp/i.test(flow.protocol ?? '');
+    const details = [protocol, encrypted ? 'encrypted' : ''].filter(Boolean).join(', ');
+    if (details) text += ` (${details})`;
     const extra = [marker(e), mark && HIGHLIGHT_TEXT[mark]].filter((s) => s !== undefined);
     if (extra.length) text += `<br/>${extra.map((s) => label(s)).join('<br/>')}`;
     lines.push(`  ${from} ${fid}@${flow.bidirectional ? '<-->' : '-->'}|"${text}"| ${to}`);
