@@ -4,8 +4,8 @@
 // pipeline (BASE's files are read from git and checked with `checkText`, with the
 // repository checks reading BASE's tree), then compared by model and threat id.
 import { join, relative, resolve, sep } from 'node:path';
-import { PROJECT_CHECKS, allRules } from './checks/index.ts';
-import type { Place, ProjectEntry, ReportOptions } from './checks/types.ts';
+import { PROJECT_CHECKS } from './checks/index.ts';
+import type { ProjectEntry } from './checks/types.ts';
 import { ALWAYS_EXCLUDED, displayPath, type ResolvedConfig } from './config.ts';
 import { todayUtc } from './dates.ts';
 import { DiagnosticSink, sortDiagnostics } from './diagnostics.ts';
@@ -27,8 +27,8 @@ import {
   type RepoView,
 } from './git.ts';
 import { CATEGORY_LABELS } from './methodology.ts';
-import { locate, type ParsedFile } from './parse.ts';
-import { checkProject, checkText } from './project.ts';
+
+import { checkProject, checkText, makeReporter } from './project.ts';
 import { escapeCode, escapeMessage, escapeText } from './reporters/markdown.ts';
 import { plural as n } from './reporters/stylish.ts';
 import { DEFAULT_MAX_FILE_BYTES, decodeSource, formatBytes } from './source.ts';
@@ -385,15 +385,6 @@ interface Side {
   diagnostics: Diagnostic[];
 }
 
-const severities = new Map(allRules().map((r) => [r.id, r.severity]));
-
-function reporter(parsed: ParsedFile, sink: DiagnosticSink) {
-  return (rule: string, message: string, at: Place, options: ReportOptions = {}): void => {
-    const range: Range = Array.isArray(at) ? locate(parsed, at as readonly (string | number)[], options.part ?? 'value').range : (at as Range);
-    sink.report(rule, options.severity ?? severities.get(rule) ?? 'error', message, range, options.subject);
-  };
-}
-
 async function checkBase(cwd: string, top: string, config: ResolvedConfig, today: string, tree: TreeEntry[]): Promise<Side> {
   const rootRel = relative(top, config.root).split(sep).join('/');
   const prefix = rootRel === '' ? '' : `${rootRel}/`;
@@ -428,7 +419,7 @@ async function checkBase(cwd: string, top: string, config: ResolvedConfig, today
     const outcome = checkText(read.text, { display, relativePath: file.path.slice(prefix.length), config, today, sink, setModelId: (id) => (modelId = id) });
     if (outcome.model && outcome.parsed) {
       models.push(outcome.model);
-      entries.push({ model: outcome.model, file: outcome.parsed, explicitId: outcome.explicitId, report: reporter(outcome.parsed, sink) });
+      entries.push({ model: outcome.model, file: outcome.parsed, explicitId: outcome.explicitId, report: makeReporter(outcome.parsed, sink) });
     }
   }
   for (const check of PROJECT_CHECKS) check.checkProject(entries, config);

@@ -229,7 +229,8 @@ function defaultSeverities(extra: readonly ModelCheck[] = NO_EXTRA): Map<string,
   return map;
 }
 
-function makeReporter(parsed: ParsedFile, sink: DiagnosticSink, extra?: readonly ModelCheck[]) {
+/** A check's `report` for one file: YAML paths become ranges, severities default to the rule's. */
+export function makeReporter(parsed: ParsedFile, sink: DiagnosticSink, extra?: readonly ModelCheck[]) {
   const severities = defaultSeverities(extra);
   return (rule: string, message: string, at: Place, options: ReportOptions = {}): void => {
     const range: Range = isRange(at) ? at : locate(parsed, at, options.part ?? 'value').range;
