@@ -33,5 +33,9 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { main } = await import('../src/cli/main.ts');
+// Installed as a package, run the compiled JavaScript in lib/ (Node does not strip
+// types under node_modules); in a checkout, run the TypeScript sources directly.
+const installed = /[\\/]node_modules[\\/]/.test(here);
+const compiled = join(here, '..', 'lib', 'cli', 'main.js');
+const { main } = await import(installed && existsSync(compiled) ? compiled : '../src/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));
