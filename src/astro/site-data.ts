@@ -3,7 +3,9 @@
 // their diagnostics. Pages read it from the `virtual:threatmark/site` module.
 import type { DfdTarget } from '../core/dfd.ts';
 import { toMermaidWithMap } from '../core/dfd.ts';
+import type { CheckLevel } from '../core/config.ts';
 import type { ProjectResult } from '../core/project.ts';
+import type { RuleDefinition } from '../core/rules/types.ts';
 import type { RiskScale } from '../core/risk.ts';
 import type { Diagnostic, ResolvedModel, Severity } from '../core/types.ts';
 import { type BodySection, createSlugger, renderMarkdown, splitBody } from './markdown.ts';
@@ -35,6 +37,8 @@ export interface SiteData {
   models: SiteModel[];
   /** Diagnostics that belong to no model (configuration, unreadable files…). */
   otherDiagnostics: Diagnostic[];
+  /** The rules engine's project side: custom rules (config `custom_rules`) and `rules:` settings, for /rules/. */
+  rules: { custom: RuleDefinition[]; settings: Record<string, CheckLevel> };
 }
 
 export function isHttpUrl(value: string | undefined): value is string {
@@ -109,6 +113,7 @@ export async function prepareSite(project: ProjectResult): Promise<SiteData> {
     ok: project.ok,
     models,
     otherDiagnostics: other,
+    rules: { custom: config.customRuleDefinitions, settings: config.rules },
   };
 }
 
