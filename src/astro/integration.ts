@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
+import type { Plugin } from 'vite';
 import { checkProject, type ProjectResult } from '../core/project.ts';
 import { formatStylish, useColor } from '../core/reporters/stylish.ts';
 import { indexSite } from './search-index.ts';
@@ -19,6 +20,16 @@ export interface ThreatmarkIntegrationOptions {
   today?: string;
   /** Skip the Pagefind step (tests that only look at HTML). */
   search?: boolean;
+  /** `threatmark dev`: live site data, re-checks on change and the diagnostics overlay (src/astro/dev-server.ts). */
+  live?: LiveSiteHooks;
+}
+
+/** What `threatmark dev` plugs in instead of a one-off check. */
+export interface LiveSiteHooks {
+  /** Serves `virtual:threatmark/site` from the latest passing check and re-checks when models change. */
+  vitePlugin(): Plugin;
+  /** Absolute path of the browser module loaded on every page (the diagnostics overlay). */
+  clientEntry: string;
 }
 
 export const VIRTUAL_ID = 'virtual:threatmark/site';
@@ -38,9 +49,15 @@ export function threatmark(options: ThreatmarkIntegrationOptions = {}): AstroInt
   return {
     name: 'threatmark',
     hooks: {
-      'astro:config:setup': async ({ updateConfig, logger, command, addWatchFile }) => {
+      'astro:config:setup': async ({ updateConfig, logger, command, addWatchFile, injectScript }) => {
         // `astro preview` only serves the built output: nothing to check or render.
         if (command === 'preview') return;
+        if (options.live && command === 'dev') {
+          // The live site checks, watches and never fails the server: invalid models show in the overlay.
+          updateConfig({ vite: { plugins: [options.live.vitePlugin()] } });
+          injectScript('page', `import ${JSON.stringify(options.live.clientEntry)};`);
+          return;
+        }
         let project = options.project;
         if (!project) {
           const source = options.source ?? process.env.THREATMARK_SOURCE;

@@ -12,6 +12,7 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
   rules: { summary: 'list the rules engine\'s rules, or explain one (`rules ID`)', load: async () => (await import('./rules.ts')).rulesCommand },
   suggest: { summary: 'print threat stubs for findings no threat answers yet', load: async () => (await import('./suggest.ts')).suggestCommand },
   diff: { summary: 'what changed in the threat models since a git revision (PR comment)', load: async () => (await import('./diff.ts')).diffCommand },
+  dev: { summary: 'serve the site in watch mode: saving a model re-checks it, diagnostics in the browser', load: async () => (await import('./dev.ts')).devCommand },
 };
 
 /** Other modules add commands here (rules engine, diff, dev). */
