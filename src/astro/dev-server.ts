@@ -48,6 +48,8 @@ export interface DevStatus {
   diagnostics: DevDiagnostic[];
   /** Threatmark itself failed (not the models). */
   failure?: string;
+  /** The site shows the data of an earlier passing check (false: what could be read at start). */
+  lastPassing: boolean;
 }
 
 export interface LiveSiteOptions {
@@ -71,7 +73,9 @@ export class LiveSite implements LiveSiteHooks {
   private readonly options: LiveSiteOptions;
   private project: ProjectResult | undefined;
   private data: SiteData | undefined;
-  private status: DevStatus = { seq: 0, ok: true, errors: 0, warnings: 0, files: 0, diagnostics: [] };
+  private status: DevStatus = { seq: 0, ok: true, errors: 0, warnings: 0, files: 0, diagnostics: [], lastPassing: false };
+  /** The site data comes from a passing check. */
+  private passing = false;
   private server: ViteDevServer | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private running: Promise<void> | undefined;
@@ -81,10 +85,6 @@ export class LiveSite implements LiveSiteHooks {
 
   constructor(options: LiveSiteOptions) {
     this.options = options;
-  }
-
-  get current(): DevStatus {
-    return this.status;
   }
 
   get site(): SiteData | undefined {
@@ -114,14 +114,6 @@ export class LiveSite implements LiveSiteHooks {
     return this.running;
   }
 
-  /** Waits for pending and running checks (tests, shutdown). */
-  async idle(): Promise<void> {
-    while (this.running || this.timer) {
-      if (this.running) await this.running;
-      else await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
@@ -134,7 +126,8 @@ export class LiveSite implements LiveSiteHooks {
     try {
       project = await checkProject({ cwd, ...(source !== undefined ? { source } : {}), ...(today !== undefined ? { today } : {}) });
     } catch (error) {
-      this.status = { seq, ok: false, errors: 0, warnings: 0, files: 0, diagnostics: [], failure: error instanceof Error ? error.message : String(error) };
+      const failure = error instanceof Error ? error.message : String(error);
+      this.status = { seq, ok: false, errors: 0, warnings: 0, files: 0, diagnostics: [], failure, lastPassing: this.passing };
       this.report(undefined);
       if (live) this.push(false);
       return;
@@ -149,19 +142,22 @@ export class LiveSite implements LiveSiteHooks {
       warnings: project.summary.warnings,
       files: project.summary.files,
       diagnostics: failing.map((d) => ({ file: d.file, line: d.line, column: d.column, severity: d.severity, rule: d.rule, message: d.message })),
+      lastPassing: false,
     };
     // A passing check replaces the site; a failing one keeps the last passing site
-    // (or, at start, shows whatever could be read, so there is a site to look at).
+    // (until a check has passed, the site shows whatever could be read, so there is one to look at).
     let reload = false;
-    if (project.ok || !this.data) {
+    if (project.ok || !this.passing) {
       try {
         this.data = await prepareSite(project);
+        this.passing = project.ok;
         reload = true;
       } catch (error) {
         if (!this.data) this.data = await prepareSite({ ...project, models: [], diagnostics: [] });
         this.status.failure = `the site data could not be prepared: ${error instanceof Error ? error.message : String(error)}`;
       }
     }
+    this.status.lastPassing = !project.ok && this.passing;
     this.report(project);
     if (live) this.push(reload);
   }
@@ -181,7 +177,8 @@ export class LiveSite implements LiveSiteHooks {
       if (project.diagnostics.length > 0) lines.push(`${formatStylish(project.diagnostics, { color, quiet, files: project.summary.files })}\n`);
       if (quiet && project.summary.warnings > 0) lines.push(`(${plural(project.summary.warnings, 'warning')} not shown until the errors are fixed)\n`);
       if (project.ok) lines.push(`${color ? '\u001b[32m✔ all models pass\u001b[39m' : '✔ all models pass'} (${plural(project.summary.models, 'model')})\n`);
-      else lines.push('The site keeps showing the last version that passed until the models pass again.\n');
+      else if (this.status.lastPassing) lines.push('The site keeps showing the last version that passed until the models pass again.\n');
+      else lines.push('The site shows what could be read from the models until they pass.\n');
     }
     out.write(lines.join(''));
   }

@@ -22,6 +22,7 @@ interface DevStatus {
   files: number;
   diagnostics: DevDiagnostic[];
   failure?: string;
+  lastPassing: boolean;
 }
 
 interface HotContext {
@@ -156,7 +157,8 @@ function renderPanel(status: DevStatus, focus: boolean): void {
       ),
     );
   }
-  const note = status.failure ?? 'The page shows the last version that passed. Fix the file and save: this panel goes away and the page reloads.';
+  const showing = status.lastPassing ? 'The page shows the last version that passed.' : 'The page shows what could be read from the models.';
+  const note = status.failure ?? `${showing} Fix the file and save: this panel goes away and the page reloads.`;
   const root = el(
     'section',
     { id: ROOT_ID, role: 'dialog', 'aria-modal': 'false', 'aria-labelledby': title.id, 'data-state': 'open', tabindex: '-1' },
