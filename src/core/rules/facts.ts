@@ -50,6 +50,11 @@ export const ATTRIBUTES: Record<Context, Record<string, AttributeInfo>> = {
       type: 'boolean',
       known: true,
     },
+    content_reaches_human: {
+      doc: 'derived: some path of flows leads from this element to a person, and every flow on it carries a data asset this element handles (a flow with no `data` stated counts: what it carries is unknown)',
+      type: 'boolean',
+      known: true,
+    },
   },
   flow: {
     id: { doc: 'the flow id', type: 'string', known: true },
@@ -58,6 +63,11 @@ export const ATTRIBUTES: Record<Context, Record<string, AttributeInfo>> = {
     encrypted: { doc: 'encrypted in transit, as stated', type: 'boolean' },
     authenticated: { doc: 'the receiver authenticates the sender', type: 'boolean' },
     bidirectional: { doc: 'data goes both ways (absent: one way)', type: 'boolean', known: true },
+    return_direction: {
+      doc: 'derived: the flow is seen in the return direction of a bidirectional flow, i.e. the response of its `to` end to a request of its `from` end (format v1: a bidirectional flow is a request and its response)',
+      type: 'boolean',
+      known: true,
+    },
     crosses_boundary: { doc: 'derived: the two ends sit in different boundaries', type: 'boolean', known: true },
     from_less_trusted: { doc: "derived: the source's zone is less trusted than the destination's", type: 'boolean', known: true },
     to_less_trusted: { doc: "derived: the destination's zone is less trusted than the source's", type: 'boolean', known: true },
@@ -95,6 +105,8 @@ export interface ModelIndex {
   reachesHuman: Set<string>;
   /** Data asset ids an element handles: its own plus those on its flows. */
   handled: Map<string, string[]>;
+  /** Memo of `content_reaches_human`, filled on first use. */
+  contentReachesHuman: Map<string, boolean>;
 }
 
 const TRUST_RANK: Record<Trust, number> = { untrusted: 0, 'semi-trusted': 1, trusted: 2 };
@@ -173,9 +185,45 @@ export function indexModel(model: ResolvedModel): ModelIndex {
     reachable,
     reachesHuman,
     handled: new Map([...handled].map(([k, v]) => [k, [...v].sort()])),
+    contentReachesHuman: new Map(),
   };
   cache.set(model, index);
   return index;
+}
+
+/**
+ * Whether what an element handles can reach a person: a path of flows from
+ * the element to an external with `human: true` on which every flow carries
+ * one of the element's data assets, or states no data at all (unknown
+ * content, so it counts). A process that turns HTML into text chunks for an
+ * index, whose path to people goes on only as other data (a generated
+ * answer), does not reach them with its own content.
+ */
+function contentReachesHuman(index: ModelIndex, start: ResolvedElement): boolean {
+  const memo = index.contentReachesHuman.get(start.id);
+  if (memo !== undefined) return memo;
+  const own = new Set(index.handled.get(start.id) ?? []);
+  const seen = new Set<string>([start.id]);
+  const queue = [start.id];
+  let found = false;
+  while (queue.length > 0 && !found) {
+    const id = queue.shift()!;
+    for (const view of index.outbound.get(id) ?? []) {
+      const next = view.to;
+      if (!next) continue;
+      if (view.flow.data.length > 0 && !view.flow.data.some((d) => own.has(d))) continue;
+      if (next.type === 'external' && next.attributes.human === true) {
+        found = true;
+        break;
+      }
+      if (!seen.has(next.id)) {
+        seen.add(next.id);
+        queue.push(next.id);
+      }
+    }
+  }
+  index.contentReachesHuman.set(start.id, found);
+  return found;
 }
 
 /** A fact: known with a value, or unknown (named so a message can say what to state). */
@@ -209,6 +257,8 @@ export function elementFact(index: ModelIndex, element: ResolvedElement, attribu
       return known(index.reachable.has(element.id));
     case 'reaches_human':
       return known(index.reachesHuman.has(element.id));
+    case 'content_reaches_human':
+      return known(contentReachesHuman(index, element));
     case 'human':
     case 'authenticates':
     case 'authorizes':
@@ -245,6 +295,8 @@ export function flowFact(view: FlowView, attribute: string): Fact {
       return flow[attribute] !== undefined ? known(flow[attribute]) : { known: false, fact: `flows.${flow.id}.${attribute}` };
     case 'bidirectional':
       return known(flow.bidirectional === true);
+    case 'return_direction':
+      return known(view.reversed);
     case 'crosses_boundary':
       return known(flow.crossesBoundary);
     case 'from_less_trusted':

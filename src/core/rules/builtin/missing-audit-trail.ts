@@ -22,7 +22,9 @@ export const rule: RuleDefinition = {
   },
   likelihood: 'medium',
   impact: 'medium',
-  explanation: 'Without a record of who did what and when, a user or an operator can deny an action, and an incident cannot be investigated. Processes that use credentials, change stored data or hold privileges are where such records matter most.',
+  explanation:
+    'Without a record of who did what and when, a user or an operator can deny an action, and an incident cannot be investigated. Processes that use credentials, change stored data or hold privileges are where such records matter most. ' +
+    'Every flow from the process to a store counts as a write. Format v1 says which way data moves, not whether a call reads or writes, and the usual drawing of a database connection, a bidirectional flow from the process (a request and its response), is the same for a query and for an insert; counting only one-way flows would silence every process drawn that way. A process that only reads a store answers the finding with a `not_applicable` entry saying so.',
   mitigations: [
     'Write an audit event for each security-relevant action (who, what, when, from where, outcome) to a store the process cannot rewrite, and state `logs: true`.',
     'Synchronise clocks and carry a request ID across services so events can be correlated.',

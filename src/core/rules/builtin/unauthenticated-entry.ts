@@ -18,7 +18,9 @@ export const rule: RuleDefinition = {
   },
   likelihood: 'medium',
   impact: 'high',
-  explanation: 'Whoever can reach the flow can claim to be the legitimate sender. Input that crosses into a more trusted zone without proof of origin lets an attacker act as a user, a partner system or another service.',
+  explanation:
+    'Whoever can reach the flow can claim to be the legitimate sender. Input that crosses into a more trusted zone without proof of origin lets an attacker act as a user, a partner system or another service. ' +
+    'Format v1 draws flows in the direction data moves and cannot tell a request sent to the process from a download the process starts or the response to its own call (the return direction of a bidirectional flow). All of them count, on purpose: a spoofed registry, mirror or API that answers the process is as much a spoofing threat as a spoofed caller. For a download or a response, state `authenticated: true` on the flow when the answering end is verified (TLS with certificate validation, signed or hash-pinned content).',
   mitigations: [
     'Authenticate the sender on the flow (mTLS, signed tokens, HMAC-signed webhooks) or in the receiving process, and state `authenticated: true` or `authenticates: true`.',
     'If the endpoint is public by design, record that with a `not_applicable` entry for this rule and say what protects it instead.',
