@@ -88,7 +88,9 @@ export async function runDev(options: DevOptions, io: CommandIo): Promise<number
   }
   const host = options.host && options.host !== '0.0.0.0' && options.host !== '::' ? options.host : 'localhost';
   const base = siteUrl ? new URL(siteUrl).pathname.replace(/\/?$/, '/') : '/';
-  const url = server.resolvedUrls.local[0] ?? `http://${host.includes(':') ? `[${host}]` : host}:${server.address.port}${base}`;
+  // Vite's URL is the origin; the site lives under its base path (from site.url).
+  const origin = server.resolvedUrls.local[0] ?? `http://${host.includes(':') ? `[${host}]` : host}:${server.address.port}/`;
+  const url = new URL(base, origin).href;
   live.url = url;
   out.write(`threatmark dev: serving ${url} — saving a model re-checks it (Ctrl+C to stop)\n`);
 
