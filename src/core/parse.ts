@@ -45,6 +45,10 @@ export interface ParsedFile {
   yamlSource: string;
   /** The `yaml` package's document with node ranges; see `ensureDocument`. */
   document?: Document.Parsed;
+  /** The frontmatter took the plain path (see `needsCarefulParse`), so its block layout can be scanned. */
+  plainLayout?: boolean;
+  /** Entry positions found by `scanSection`, per section. */
+  scans?: Map<string, Map<string, ScannedEntry>>;
   /** The frontmatter as plain data (undefined when YAML failed badly). */
   data: unknown;
   yamlProblems: YamlProblem[];
@@ -212,6 +216,7 @@ function parseFrontmatter(parsed: ParsedFile, source: string): void {
   if (!needsCarefulParse(source)) {
     try {
       parsed.data = loadYamlFast(source, { schema: CORE_12, json: false }) ?? null;
+      parsed.plainLayout = true;
       return;
     } catch (error) {
       if (!(error instanceof YAMLException) && !(error instanceof RangeError)) throw error;
@@ -416,6 +421,16 @@ export type LocatePart = 'key' | 'value' | 'pair';
  * at its parent), with `exact: false`.
  */
 export function locate(file: ParsedFile, path: YamlPath, part: LocatePart = 'value'): { range: Range; exact: boolean } {
+  // Most diagnostics point at an entry's key (`elements.api`): a line scan finds it without the document.
+  if (part === 'key' && path.length === 2 && typeof path[0] === 'string' && typeof path[1] === 'string') {
+    const hit = scanSection(file, path[0]).get(path[1]);
+    if (hit && !hit.sequence) return { range: file.lines.range(file.yamlStart + hit.offset, file.yamlStart + hit.offset + hit.length), exact: true };
+  }
+  return locateInDocument(file, path, part);
+}
+
+/** `locate` through the position-keeping YAML document only. */
+export function locateInDocument(file: ParsedFile, path: YamlPath, part: LocatePart = 'value'): { range: Range; exact: boolean } {
   const doc = ensureDocument(file);
   if (!doc) return { range: file.fenceRange, exact: false };
   let node: unknown = doc.contents;
@@ -466,4 +481,66 @@ function rangeOf(file: ParsedFile, node: YamlNode | null | undefined): Range {
   if (!node || !node.range) return file.fenceRange;
   // range = [start, valueEnd, nodeEnd]: use valueEnd so trailing comments are excluded.
   return file.lines.range(file.yamlStart + node.range[0], file.yamlStart + node.range[1]);
+}
+
+// ---------------------------------------------------------------------------
+// Scanning block-style sections.
+
+export interface ScannedEntry {
+  /** Offset of the key (or of a sequence item's node) in the frontmatter source. */
+  offset: number;
+  /** Length of the key; 0 for sequence items. */
+  length: number;
+  sequence: boolean;
+}
+
+const PLAIN_KEY = /^([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*:(?:[ \t]|$)/;
+const NO_ENTRIES: Map<string, ScannedEntry> = new Map();
+
+/**
+ * The entries of a top-level block section (`elements:` followed by indented
+ * `id: …` lines, or `- …` items), found by reading lines. Only for
+ * frontmatter on the plain path, whose layout the YAML parsers agree on;
+ * elsewhere it finds nothing and callers use the document.
+ */
+export function scanSection(file: ParsedFile, name: string): Map<string, ScannedEntry> {
+  if (!file.plainLayout) return NO_ENTRIES;
+  file.scans ??= new Map();
+  const cached = file.scans.get(name);
+  if (cached) return cached;
+  const found = new Map<string, ScannedEntry>();
+  file.scans.set(name, found);
+  const source = file.yamlSource;
+  const header = new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}[ \\t]*:[ \\t]*(?:#[^\\r\\n]*)?\\r?$`, 'm').exec(source);
+  if (!header) return found;
+  let offset = header.index + header[0].length;
+  let indent = -1;
+  let sequenceIndex = 0;
+  while (offset < source.length) {
+    const lineStart = source[offset] === '\r' && source[offset + 1] === '\n' ? offset + 2 : offset + 1;
+    if (lineStart >= source.length) break;
+    let lineEnd = source.indexOf('\n', lineStart);
+    if (lineEnd < 0) lineEnd = source.length;
+    const line = source.slice(lineStart, lineEnd).replace(/\r$/, '');
+    offset = lineEnd;
+    const content = line.trimStart();
+    if (content === '' || content.startsWith('#')) continue;
+    const depth = line.length - content.length;
+    // Block sequences may sit at column 0 under their key.
+    if (depth === 0 && !(content.startsWith('- ') && (indent < 0 || indent === 0))) break;
+    if (/\t/.test(line.slice(0, depth))) break;
+    if (indent < 0) indent = depth;
+    if (depth !== indent) continue;
+    if (content.startsWith('- ')) {
+      // A sequence item: located where its node starts, after the dash (as the YAML document does).
+      const item = content.slice(2).trimStart();
+      if (item === '' || item.startsWith('#')) break;
+      found.set(String(sequenceIndex++), { offset: lineStart + depth + (content.length - item.length), length: 0, sequence: true });
+      continue;
+    }
+    const key = PLAIN_KEY.exec(content);
+    if (!key || found.has(key[1]!)) continue;
+    found.set(key[1]!, { offset: lineStart + depth, length: key[1]!.length, sequence: false });
+  }
+  return found;
 }

@@ -82,7 +82,11 @@ export async function checkProject(options: CheckOptions = {}): Promise<ProjectR
   const outcomes: FileOutcome[] = new Array(files.length);
   let done = 0;
   await pool(files, 16, async (absolute, index) => {
-    outcomes[index] = await checkFile(absolute, cwd, config, today, extraChecks);
+    const outcome = await checkFile(absolute, cwd, config, today, extraChecks);
+    // The position-keeping YAML document is large; the project checks rarely need it
+    // again, and `locate` rebuilds it on demand, so memory stays flat across thousands of files.
+    if (outcome.parsed) outcome.parsed.document = undefined;
+    outcomes[index] = outcome;
     options.onProgress?.(++done, files.length);
   });
 

@@ -5,7 +5,7 @@ import { basename } from 'node:path';
 import type { ResolvedConfig } from './config.ts';
 import { addDays, daysBetween } from './dates.ts';
 import { linddunFor, strideFor } from './methodology.ts';
-import { locate, type ParsedFile, type YamlPath } from './parse.ts';
+import { locate, scanSection, type ParsedFile, type YamlPath } from './parse.ts';
 import { rate } from './risk.ts';
 import { classifyRef } from './refs.ts';
 import {
@@ -408,16 +408,13 @@ export function computeCoverage(model: ResolvedModel, skip: ReadonlySet<string> 
  * on first use.
  */
 function sourceFinder(file: ParsedFile): (path: YamlPath) => SourceRef {
-  const sections = new Map<string, Map<string, SourceRef>>();
   return (path) => {
     if (path.length === 2 && typeof path[0] === 'string') {
-      let section = sections.get(path[0]);
-      if (!section) {
-        section = scanBlockSection(file, path[0]);
-        sections.set(path[0], section);
+      const found = scanSection(file, path[0]).get(String(path[1]));
+      if (found) {
+        const point = file.lines.point(file.yamlStart + found.offset);
+        return { line: point.line, column: point.column };
       }
-      const found = section.get(String(path[1]));
-      if (found) return found;
     }
     return lazySource(file, path);
   };
@@ -436,47 +433,6 @@ function lazySource(file: ParsedFile, path: YamlPath): SourceRef {
     line: { enumerable: true, get: () => get().line },
     column: { enumerable: true, get: () => get().column },
   });
-}
-
-const PLAIN_KEY = /^([A-Za-z0-9][A-Za-z0-9._-]*)[ \t]*:(?:[ \t]|$)/;
-
-function scanBlockSection(file: ParsedFile, name: string): Map<string, SourceRef> {
-  const found = new Map<string, SourceRef>();
-  const source = file.yamlSource;
-  const header = new RegExp(`^${name}[ \\t]*:[ \\t]*(?:#.*)?$`, 'm').exec(source);
-  if (!header) return found;
-  let offset = header.index + header[0].length;
-  let indent = -1;
-  let sequenceIndex = 0;
-  while (offset < source.length) {
-    const lineStart = source[offset] === '\r' && source[offset + 1] === '\n' ? offset + 2 : offset + 1;
-    if (lineStart >= source.length) break;
-    let lineEnd = source.indexOf('\n', lineStart);
-    if (lineEnd < 0) lineEnd = source.length;
-    const line = source.slice(lineStart, lineEnd).replace(/\r$/, '');
-    offset = lineEnd;
-    const content = line.trimStart();
-    if (content === '' || content.startsWith('#')) continue;
-    const depth = line.length - content.length;
-    // Block sequences may sit at column 0 under their key.
-    if (depth === 0 && !(content.startsWith('- ') && (indent < 0 || indent === 0))) break;
-    if (/\t/.test(line.slice(0, depth))) break;
-    if (indent < 0) indent = depth;
-    if (depth !== indent) continue;
-    if (content.startsWith('- ')) {
-      // A sequence item: located where its node starts, after the dash (as the YAML document does).
-      const item = content.slice(2).trimStart();
-      if (item === '' || item.startsWith('#')) break;
-      const point = file.lines.point(file.yamlStart + lineStart + depth + (content.length - item.length));
-      found.set(String(sequenceIndex++), { line: point.line, column: point.column });
-      continue;
-    }
-    const key = PLAIN_KEY.exec(content);
-    if (!key) continue;
-    const point = file.lines.point(file.yamlStart + lineStart + depth);
-    if (!found.has(key[1]!)) found.set(key[1]!, { line: point.line, column: point.column });
-  }
-  return found;
 }
 
 /** Body sections whose heading starts with a threat id, keyed by that id. */

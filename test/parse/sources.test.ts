@@ -4,7 +4,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig } from '../../src/core/config.ts';
-import { locate, parseModelText } from '../../src/core/parse.ts';
+import { locate, locateInDocument, parseModelText } from '../../src/core/parse.ts';
 import { checkText } from '../../src/core/project.ts';
 import type { SourceRef } from '../../src/core/types.ts';
 
@@ -59,7 +59,9 @@ function sourcesOf(text: string, name: string) {
     ...model.notApplicable.map((n, i) => ({ path: ['not_applicable', i], got: n.source })),
   ];
   return pairs.map(({ path, got }) => {
-    const { start } = locate(fresh, path, 'key').range;
+    const { start } = locateInDocument(fresh, path, 'key').range;
+    // The fast key lookup in `locate` must give the document's whole key range.
+    if (path.length === 2 && typeof path[1] === 'string') expect(locate(fresh, path, 'key').range, path.join('.')).toEqual(locateInDocument(fresh, path, 'key').range);
     // A plain data property means the line scan found it; a getter means the document was used.
     const scanned = Object.getOwnPropertyDescriptor(got, 'line')?.get === undefined;
     return { path: path.join('.'), scanned, got: { line: got.line, column: got.column }, expected: { line: start.line, column: start.column } };
@@ -82,6 +84,7 @@ describe('entry sources', () => {
       // Flow-style `data: {…}` cannot be scanned and goes through the document.
       expect(rows.find((r) => r.path === 'data.d1')?.scanned).toBe(false);
       expect(rows.find((r) => r.path === 'elements.title')?.scanned).toBe(true);
+      expect(rows.find((r) => r.path === 'not_applicable.0')?.scanned).toBe(true);
       for (const row of rows) expect(row.got, row.path).toEqual(row.expected);
     }
   });
