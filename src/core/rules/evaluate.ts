@@ -107,7 +107,16 @@ function evaluateTest(index: ModelIndex, subject: Subject, test: AttributeTest):
 }
 
 export function evaluate(index: ModelIndex, subject: Subject, condition: Condition): Outcome {
-  if ('all' in condition) return combineAll(condition.all.map((c) => evaluate(index, subject, c)));
+  if ('all' in condition) {
+    // One false decides `all`: stop there (most rules fail on their first test).
+    const outcomes: Outcome[] = [];
+    for (const c of condition.all) {
+      const o = evaluate(index, subject, c);
+      if (o.value === 'false') return FALSE;
+      outcomes.push(o);
+    }
+    return combineAll(outcomes);
+  }
   if ('any' in condition) return combineAny(condition.any.map((c) => evaluate(index, subject, c)));
   if ('not' in condition) {
     const inner = evaluate(index, subject, condition.not);
