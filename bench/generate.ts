@@ -1,7 +1,10 @@
 // Synthetic repositories for the benchmark: N models of ~20 elements, ~30
 // flows and ~40 threats each, deterministic, valid format v1.
 import { mkdir, writeFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultConfig } from '../src/core/config.ts';
+import { checkText } from '../src/core/project.ts';
 
 const CATEGORIES = ['spoofing', 'tampering', 'repudiation', 'information-disclosure', 'denial-of-service', 'elevation-of-privilege'];
 const LEVELS = ['low', 'medium', 'high'];
@@ -63,8 +66,25 @@ export function modelText(index: number): string {
     const open = applicable[type]!.filter((c) => !covered.has(`${id}/${c}`));
     if (open.length > 0) lines.push(`  - { targets: [${id}], categories: [${open.join(', ')}], reason: Covered by the platform baseline for ${id}. }`);
   }
+  answerFindings(lines);
   lines.push('---', '', `# Synthetic service ${index}`, '', '## What are we working on?', '', 'A generated model for measuring Threatmark.', '', '### T-1 Threat 1', '', 'Prose attached to T-1.', '');
   return lines.join('\n');
+}
+
+/**
+ * Answers the rules engine's findings with exclusions, as a finished model
+ * answers them, so the benchmark measures a repository that passes cleanly.
+ * The findings are computed once per model shape by Threatmark itself.
+ */
+function answerFindings(lines: string[]): void {
+  const text = [...lines, '---', ''].join('\n');
+  const outcome = checkText(text, { display: 'model.md', relativePath: 'model.md', config: defaultConfig(tmpdir()), today: '2026-12-04' });
+  const byTarget = new Map<string, string[]>();
+  for (const finding of outcome.model?.findings ?? []) {
+    if (finding.answer) continue;
+    byTarget.set(finding.target, [...(byTarget.get(finding.target) ?? []), finding.rule]);
+  }
+  for (const [target, rules] of byTarget) lines.push(`  - { targets: [${target}], rules: [${rules.join(', ')}], reason: Handled by the platform baseline for ${target}. }`);
 }
 
 export async function generateRepository(dir: string, count: number): Promise<void> {
