@@ -78,25 +78,69 @@ export function threatRecords(data: SiteData): ThreatRecord[] {
   return records;
 }
 
+/** A Pagefind index being filled: the threat records go in while Astro renders the pages. */
+export interface PendingIndex {
+  /** Adds the built pages from `dir`, writes `<dir>/pagefind/` and stops Pagefind. Throws with Pagefind's messages when it reports errors. */
+  finish(dir: string): Promise<IndexResult>;
+  /** Stops Pagefind without writing anything (the build failed). */
+  abandon(): Promise<void>;
+}
+
+const pending = new Set<PendingIndex>();
+
+/**
+ * Starts an index with every threat record. Pagefind indexes in its own
+ * process, and each record costs more the more it already holds (1,000 models,
+ * 40,000 records: about 20 s), so the records are sent now, all at once, and
+ * indexed while Astro renders; `finish` adds the pages once they are written.
+ * The records go in before the pages, so the index comes out the same however
+ * long the rendering takes.
+ */
+export function startIndex(data: SiteData): PendingIndex {
+  const records = threatRecords(data);
+  const filled = (async () => {
+    const created = await pagefind.createIndex({ forceLanguage: 'en' });
+    const index = created.index;
+    if (!index) throw new Error(`Pagefind: ${created.errors.join('; ')}`);
+    const responses = await Promise.all(records.map((record) => index.addCustomRecord(record)));
+    return { index, errors: [...created.errors, ...responses.flatMap((r) => r.errors)] };
+  })();
+  // Awaited by finish or abandon; until then a failure must not surface as an unhandled rejection.
+  filled.catch(() => undefined);
+  const stop = async (self: PendingIndex) => {
+    pending.delete(self);
+    await pagefind.close();
+  };
+  const self: PendingIndex = {
+    async finish(dir) {
+      try {
+        const { index, errors } = await filled;
+        const added = await index.addDirectory({ path: dir });
+        errors.push(...added.errors);
+        const written = await index.writeFiles({ outputPath: join(dir, 'pagefind') });
+        errors.push(...written.errors);
+        if (errors.length > 0) throw new Error(`Pagefind: ${errors.join('; ')}`);
+        return { pages: added.page_count, records: records.length };
+      } finally {
+        await stop(self);
+      }
+    },
+    async abandon() {
+      // Closing fails the records still waiting, which ends `filled`.
+      await stop(self);
+      await filled.catch(() => undefined);
+    },
+  };
+  pending.add(self);
+  return self;
+}
+
+/** Stops every index that was started and not finished (a build that failed after `astro:build:start`). */
+export async function abandonIndexes(): Promise<void> {
+  await Promise.all([...pending].map((index) => index.abandon()));
+}
+
 /** Writes `<dir>/pagefind/`. Throws with Pagefind's messages when it reports errors. */
 export async function indexSite(dir: string, data: SiteData): Promise<IndexResult> {
-  const created = await pagefind.createIndex({ forceLanguage: 'en' });
-  const index = created.index;
-  if (!index) throw new Error(`Pagefind: ${created.errors.join('; ')}`);
-  try {
-    const errors: string[] = [...created.errors];
-    const added = await index.addDirectory({ path: dir });
-    errors.push(...added.errors);
-    const records = threatRecords(data);
-    for (const record of records) {
-      const response = await index.addCustomRecord(record);
-      errors.push(...response.errors);
-    }
-    const written = await index.writeFiles({ outputPath: join(dir, 'pagefind') });
-    errors.push(...written.errors);
-    if (errors.length > 0) throw new Error(`Pagefind: ${errors.join('; ')}`);
-    return { pages: added.page_count, records: records.length };
-  } finally {
-    await pagefind.close();
-  }
+  return startIndex(data).finish(dir);
 }
