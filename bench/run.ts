@@ -5,12 +5,13 @@
 // passes or fails.
 //   npm run bench -- --sizes 10,100 --runs 3
 //
-// `npm run bench -- --site` (sizes 10, 100, 1,000 by default) times
-// `threatmark build` instead — validation, Astro and Pagefind, as a whole
-// process — with its peak memory, the output folder's size by kind, the weight
-// of a model page (its HTML + CSS, and with everything it loads, measured in
-// headless Chromium when CHROMIUM_PATH or /usr/bin/chromium exists), and
-// which pages load JavaScript.
+// `npm run bench -- --site` adds the site part (sizes 10, 100, 1,000 by
+// default; `--no-check` skips the check part): `threatmark build` timed as a
+// whole process — validation, Astro and Pagefind — with its peak memory, the
+// output folder's size by kind, the weight of a model page (its HTML + CSS, and
+// with everything it loads, measured in headless Chromium when CHROMIUM_PATH or
+// /usr/bin/chromium exists), and which pages load JavaScript.
+//   npm run bench -- --site --no-check --sizes 1000 --runs 2
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -19,8 +20,11 @@ import { parseArgs } from 'node:util';
 import { generateRepository } from './generate.ts';
 import { distSizes, linkDependencies, pageWeight, scriptsByPage, total, type Weight } from './site.ts';
 
-const { values } = parseArgs({ options: { sizes: { type: 'string' }, runs: { type: 'string' }, site: { type: 'boolean' } } });
-const sizes = (values.sizes ?? (values.site ? '10,100,1000' : '10,100,1000,10000')).split(',').map(Number);
+const { values } = parseArgs({
+  options: { sizes: { type: 'string' }, runs: { type: 'string' }, site: { type: 'boolean' }, check: { type: 'boolean', default: true } },
+  allowNegative: true,
+});
+const sizesOr = (fallback: string) => (values.sizes ?? fallback).split(',').map(Number);
 const runs = Number(values.runs ?? 3);
 const root = new URL('..', import.meta.url).pathname;
 // Outside this repository, so the generated repositories are not part of its git work tree.
@@ -56,12 +60,12 @@ function table(header: string[], rows: string[][]): string {
 }
 
 const load = () => loadavg().map((l) => l.toFixed(2)).join(' ');
-process.stderr.write(`load average at the start: ${load()}\n`);
-if (values.site) await benchSite();
-else await benchCheck();
+process.stdout.write(`load average at the start: ${load()}\n`);
+if (values.check) await benchCheck(sizesOr('10,100,1000,10000'));
+if (values.site) await benchSite(sizesOr('10,100,1000'));
 process.stdout.write(`load average at the end: ${load()}\n`);
 
-async function benchCheck(): Promise<void> {
+async function benchCheck(sizes: number[]): Promise<void> {
   const rows: string[][] = [];
   const header = ['models', 'check (s)', 'per model (ms)', 'peak (MB)', 'baseline (s)', 'ratio', 'baseline peak (MB)'];
   for (const size of sizes) {
@@ -87,7 +91,7 @@ async function benchCheck(): Promise<void> {
   process.stdout.write(table(header, rows));
 }
 
-async function benchSite(): Promise<void> {
+async function benchSite(sizes: number[]): Promise<void> {
   const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
   const kb = (bytes: number) => (bytes / 1000).toFixed(1);
   const mb = (bytes: number) => (bytes / 1e6).toFixed(2);
