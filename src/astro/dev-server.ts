@@ -26,14 +26,7 @@ export const STATUS_EVENT = 'threatmark:status';
 export const OVERLAY_ENTRY = resolve(PACKAGE_ROOT, 'src/client/dev-overlay.ts');
 
 /** One diagnostic as the overlay shows it. */
-export interface DevDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  severity: Diagnostic['severity'];
-  rule: string;
-  message: string;
-}
+export type DevDiagnostic = Pick<Diagnostic, 'file' | 'line' | 'column' | 'severity' | 'rule' | 'message'>;
 
 /** What the overlay renders: the outcome of the latest check. */
 export interface DevStatus {

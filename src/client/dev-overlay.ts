@@ -5,25 +5,7 @@
 // every check (HMR event `threatmark:status`). Dismissing collapses the panel to
 // a button until the diagnostics change.
 
-interface DevDiagnostic {
-  file: string;
-  line: number;
-  column: number;
-  severity: 'error' | 'warning' | 'info';
-  rule: string;
-  message: string;
-}
-
-interface DevStatus {
-  seq: number;
-  ok: boolean;
-  errors: number;
-  warnings: number;
-  files: number;
-  diagnostics: DevDiagnostic[];
-  failure?: string;
-  lastPassing: boolean;
-}
+import type { DevStatus } from '../astro/dev-server.ts';
 
 interface HotContext {
   on(event: string, callback: (data: unknown) => void): void;

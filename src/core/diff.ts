@@ -118,15 +118,7 @@ export interface FindingsDiff {
   unanswered: FindingRef[];
 }
 
-export interface DiagnosticRef {
-  file: string;
-  line: number;
-  column: number;
-  severity: Diagnostic['severity'];
-  rule: string;
-  message: string;
-  model?: string;
-}
+export type DiagnosticRef = Pick<Diagnostic, 'file' | 'line' | 'column' | 'severity' | 'rule' | 'message' | 'model'>;
 
 export interface IdChanges {
   added: string[];
