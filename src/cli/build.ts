@@ -64,6 +64,8 @@ export async function build(options: BuildOptions = {}): Promise<number> {
     });
     await writeFile(join(outDir, MARKER), 'Written by `threatmark build`; the next build replaces this folder.\n');
   } catch (error) {
+    // The search index is filled while Astro renders: stop Pagefind so the process can exit.
+    await import('../astro/search-index.ts').then((m) => m.abandonIndexes()).catch(() => undefined);
     process.stderr.write(`threatmark build: the site build failed: ${message(error)}\n`);
     if (process.env.THREATMARK_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
     return 2;
