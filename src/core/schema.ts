@@ -31,7 +31,8 @@ const date = z
   .refine(isValidDate, { message: 'expected a calendar date written as YYYY-MM-DD' })
   .meta({ format: 'date' });
 const id = z.string().regex(ID_PATTERN, { message: 'ids start with a letter or digit and use only letters, digits, ".", "_" and "-"' });
-const text = z.string().refine((v) => v.trim() !== '', { message: 'must not be empty' });
+// minLength for the JSON Schema; the refinement also refuses text that is only spaces.
+const text = z.string().min(1, { message: 'must not be empty', abort: true }).refine((v) => v.trim() !== '', { message: 'must not be empty' });
 const stringList = z.array(z.string());
 const httpUrl = z
   .string()
