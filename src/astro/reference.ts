@@ -129,7 +129,7 @@ export function appliesToText(targets: readonly RuleTarget[]): string {
 
 /** The condition in the rules language, as custom rule files write it. */
 export function conditionYaml(condition: Condition): string {
-  return stringify(condition, { indent: 2, lineWidth: 0 }).trimEnd();
+  return stringify(condition, { indent: 2, lineWidth: 0, aliasDuplicateObjects: false }).trimEnd();
 }
 
 export interface RefLink {

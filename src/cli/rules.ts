@@ -31,7 +31,7 @@ function explain(rule: RuleDefinition, overrides: Record<string, string>, scale:
   const s = status(rule, overrides);
   if (s) lines.push(`Configured:  ${s}`);
   lines.push('', 'Why it matters:', `  ${rule.explanation}`, '', 'Condition (an absent fact is unknown; an unknown result still fires and names the facts that would settle it):');
-  lines.push(...stringify(rule.condition, { indent: 2, lineWidth: 0 }).trimEnd().split('\n').map((l) => `  ${l}`));
+  lines.push(...stringify(rule.condition, { indent: 2, lineWidth: 0, aliasDuplicateObjects: false }).trimEnd().split('\n').map((l) => `  ${l}`));
   if (rule.mitigations.length > 0) lines.push('', 'Mitigations:', ...rule.mitigations.map((m) => `  - ${m}`));
   if (rule.refs.length > 0) lines.push('', 'References:', ...rule.refs.map((r) => `  - ${r}${classifyRef(r).url && classifyRef(r).url !== r ? `  ${classifyRef(r).url}` : ''}`));
   lines.push(

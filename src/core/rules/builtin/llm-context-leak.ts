@@ -1,6 +1,7 @@
 // Built-in rule. The condition is data in the rules language (see ../types.ts),
 // the same language custom rule files use; `threatmark rules llm-context-leak` prints it.
 import type { RuleDefinition } from '../types.ts';
+import { SENSITIVE_OR_PERSONAL_DATA } from '../fragments.ts';
 
 export const rule: RuleDefinition = {
   id: 'llm-context-leak',
@@ -13,8 +14,7 @@ export const rule: RuleDefinition = {
       { attribute: 'ai', in: ['llm', 'agent', 'rag'], if_unknown: false },
       {
         any: [
-          { data: { attribute: 'sensitive', equals: true } },
-          { data: { attribute: 'personal', equals: true } },
+          ...SENSITIVE_OR_PERSONAL_DATA,
         ],
       },
       {

@@ -1,6 +1,7 @@
 // Built-in rule. The condition is data in the rules language (see ../types.ts),
 // the same language custom rule files use; `threatmark rules missing-authorization` prints it.
 import type { RuleDefinition } from '../types.ts';
+import { STORE_WITH_SENSITIVE_DATA } from '../fragments.ts';
 
 export const rule: RuleDefinition = {
   id: 'missing-authorization',
@@ -30,34 +31,12 @@ export const rule: RuleDefinition = {
         any: [
           {
             outbound: {
-              to: {
-                all: [
-                  { attribute: 'type', equals: 'store' },
-                  { not: { attribute: 'kind', equals: 'log', if_unknown: false } },
-                  {
-                    any: [
-                      { data: { attribute: 'sensitive', equals: true } },
-                      { data: { attribute: 'personal', equals: true } },
-                    ],
-                  },
-                ],
-              },
+              to: STORE_WITH_SENSITIVE_DATA,
             },
           },
           {
             inbound: {
-              from: {
-                all: [
-                  { attribute: 'type', equals: 'store' },
-                  { not: { attribute: 'kind', equals: 'log', if_unknown: false } },
-                  {
-                    any: [
-                      { data: { attribute: 'sensitive', equals: true } },
-                      { data: { attribute: 'personal', equals: true } },
-                    ],
-                  },
-                ],
-              },
+              from: STORE_WITH_SENSITIVE_DATA,
             },
           },
         ],

@@ -1,6 +1,7 @@
 // Built-in rule. The condition is data in the rules language (see ../types.ts),
 // the same language custom rule files use; `threatmark rules unencrypted-boundary-crossing` prints it.
 import type { RuleDefinition } from '../types.ts';
+import { SENSITIVE_OR_PERSONAL_DATA } from '../fragments.ts';
 
 export const rule: RuleDefinition = {
   id: 'unencrypted-boundary-crossing',
@@ -14,8 +15,7 @@ export const rule: RuleDefinition = {
       { not: { attribute: 'transport_encrypted', equals: true } },
       {
         any: [
-          { data: { attribute: 'sensitive', equals: true } },
-          { data: { attribute: 'personal', equals: true } },
+          ...SENSITIVE_OR_PERSONAL_DATA,
           { from: { attribute: 'trust', equals: 'untrusted' } },
           { to: { attribute: 'trust', equals: 'untrusted' } },
         ],

@@ -1,6 +1,7 @@
 // Built-in rule. The condition is data in the rules language (see ../types.ts),
 // the same language custom rule files use; `threatmark rules unsafe-yaml-loading` prints it.
 import type { RuleDefinition } from '../types.ts';
+import { UNTRUSTED_INPUT } from '../fragments.ts';
 
 export const rule: RuleDefinition = {
   id: 'unsafe-yaml-loading',
@@ -11,12 +12,7 @@ export const rule: RuleDefinition = {
   condition: {
     all: [
       { attribute: 'parses', equals: 'yaml', if_unknown: false },
-      {
-        any: [
-          { inbound: { attribute: 'crosses_boundary', equals: true } },
-          { attribute: 'reachable_from_untrusted', equals: true },
-        ],
-      },
+      UNTRUSTED_INPUT,
     ],
   },
   likelihood: 'medium',
