@@ -38,6 +38,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { allRules } from '../../src/core/checks/index.ts';
 import { checkProject } from '../../src/core/project.ts';
 import type { Diagnostic } from '../../src/core/types.ts';
+import { MINIMAL_MODEL } from '../robustness/helpers.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/golden/', import.meta.url));
 const TODAY = '2026-12-04';
@@ -114,22 +115,8 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
-const PADDED_MODEL_HEAD = [
-  '---',
-  'threatmark: 1',
-  'title: Padded model',
-  'owner: "@team"',
-  'status: draft',
-  'elements:',
-  '  user: { type: external, title: User }',
-  'not_applicable:',
-  '  - targets: [user]',
-  '    categories: [spoofing, repudiation]',
-  '    reason: Toy model.',
-  '---',
-  '',
-  '',
-].join('\n');
+// A valid model followed by a blank line; padding text is appended after it.
+const PADDED_MODEL_HEAD = `${MINIMAL_MODEL}\n`;
 
 async function generate(root: string, file: GeneratedFile): Promise<void> {
   const handle = await open(join(root, file.path), 'w');
