@@ -32,7 +32,7 @@ import { checkProject, checkText, makeReporter } from './project.ts';
 import { escapeCode, escapeMessage, escapeText } from './reporters/markdown.ts';
 import { plural as n } from './reporters/stylish.ts';
 import { DEFAULT_MAX_FILE_BYTES, decodeSource, formatBytes } from './source.ts';
-import { SEVERITIES, type Category, type Diagnostic, type Finding, type Range, type ResolvedModel, type ResolvedThreat, type Severity, type ThreatStatus } from './types.ts';
+import { SEVERITIES, type Category, type Diagnostic, type Finding, type ResolvedModel, type ResolvedThreat, type Severity, type ThreatStatus } from './types.ts';
 
 // ---------------------------------------------------------------------------
 // Result shapes (also the JSON output)
